@@ -1,0 +1,90 @@
+// Keys and the small set of primitives the encrypted formats are built from:
+// a wiping 256-bit key, the system CSPRNG, HKDF-SHA256 and AES-256-GCM.
+//
+// Nothing here is specific to a file format; storage/FORMAT.md says how the
+// formats combine them.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "storage/error.h"
+
+typedef struct evp_cipher_ctx_st EVP_CIPHER_CTX;
+
+namespace storage {
+
+inline constexpr std::size_t kKeySize = 32;
+inline constexpr std::size_t kGcmNonceSize = 12;
+inline constexpr std::size_t kGcmTagSize = 16;
+
+using Bytes = std::span<const std::uint8_t>;
+using MutableBytes = std::span<std::uint8_t>;
+
+// A 256-bit secret key. Move-only so that copies are deliberate (clone()); the
+// bytes are wiped when the key is destroyed or moved from.
+class SecretKey {
+ public:
+  static Result<SecretKey> random();
+  static Result<SecretKey> fromBytes(Bytes bytes);  // exactly kKeySize bytes
+
+  SecretKey(SecretKey&& other) noexcept;
+  SecretKey& operator=(SecretKey&& other) noexcept;
+  SecretKey(const SecretKey&) = delete;
+  SecretKey& operator=(const SecretKey&) = delete;
+  ~SecretKey();
+
+  SecretKey clone() const;
+  Bytes bytes() const { return bytes_; }
+
+ private:
+  SecretKey() = default;
+  std::array<std::uint8_t, kKeySize> bytes_{};
+};
+
+// Fills `out` from OpenSSL's CSPRNG.
+Status randomBytes(MutableBytes out);
+
+// HKDF-SHA256 (RFC 5869) producing one 256-bit key.
+Result<SecretKey> hkdfSha256(const SecretKey& ikm, Bytes salt, Bytes info);
+
+// Constant-time equality for secrets and tags.
+bool constantTimeEqual(Bytes a, Bytes b);
+
+// Wipes memory in a way the compiler may not elide.
+void cleanse(MutableBytes bytes);
+
+// AES-256-GCM under one key, with the key schedule done once. Not thread-safe:
+// one instance per thread or per stream.
+class AesGcm {
+ public:
+  static Result<AesGcm> create(const SecretKey& key);
+
+  AesGcm(AesGcm&&) noexcept;
+  AesGcm& operator=(AesGcm&&) noexcept;
+  ~AesGcm();
+
+  // Encrypts `plaintext` into `ciphertext` (same size; may alias) and writes the tag.
+  Status seal(Bytes nonce, Bytes associated, Bytes plaintext, MutableBytes ciphertext,
+              MutableBytes tag);
+
+  // Decrypts and authenticates. On an authentication failure returns
+  // kSegmentAuth and wipes `plaintext`, so no unauthenticated byte escapes.
+  Status open(Bytes nonce, Bytes associated, Bytes ciphertext, Bytes tag,
+              MutableBytes plaintext);
+
+ private:
+  struct CtxFree {
+    void operator()(EVP_CIPHER_CTX* ctx) const;
+  };
+  using CtxPtr = std::unique_ptr<EVP_CIPHER_CTX, CtxFree>;
+  AesGcm(CtxPtr encrypt, CtxPtr decrypt);
+
+  CtxPtr encrypt_;
+  CtxPtr decrypt_;
+};
+
+}  // namespace storage

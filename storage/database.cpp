@@ -1,0 +1,177 @@
+#include "storage/database.h"
+
+#include <sqlite3.h>
+
+namespace storage {
+
+Error sqliteError(sqlite3* db, int rc, std::string_view what) {
+  ErrorCode code = ErrorCode::kDatabase;
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT: code = ErrorCode::kConstraint; break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: code = ErrorCode::kBusy; break;
+    default: break;
+  }
+  std::string message(what);
+  message += ": ";
+  message += db != nullptr && sqlite3_errcode(db) == rc ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  return Error{code, std::move(message)};
+}
+
+// --- Statement ---------------------------------------------------------------
+
+void Statement::Finalize::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  int rc = sqlite3_bind_int64(stmt_.get(), index, value);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+  int rc = sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT,
+                               SQLITE_UTF8);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+  return *this;
+}
+
+Statement& Statement::bindBlob(int index, Bytes blob) {
+  // A zero-length blob must still be a blob, not NULL; any non-null pointer does.
+  static const std::uint8_t kEmpty = 0;
+  int rc = sqlite3_bind_blob64(stmt_.get(), index, blob.empty() ? &kEmpty : blob.data(),
+                               blob.size(), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+  return *this;
+}
+
+Statement& Statement::bindNull(int index) {
+  int rc = sqlite3_bind_null(stmt_.get(), index);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+  return *this;
+}
+
+Result<bool> Statement::step() {
+  if (bind_error_ != 0) return std::unexpected(sqliteError(db_, bind_error_, "bind"));
+  int rc = sqlite3_step(stmt_.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return std::unexpected(sqliteError(db_, rc, sqlite3_sql(stmt_.get())));
+}
+
+Status Statement::run() {
+  auto more = step();
+  while (more && *more) more = step();
+  // Ready for the next bind-and-run, whichever way this one ended.
+  sqlite3_reset(stmt_.get());
+  bind_error_ = 0;
+  if (!more) return std::unexpected(more.error());
+  return {};
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_.get());
+  sqlite3_clear_bindings(stmt_.get());
+  bind_error_ = 0;
+}
+
+std::int64_t Statement::columnInt(int index) const {
+  return sqlite3_column_int64(stmt_.get(), index);
+}
+
+std::string Statement::columnText(int index) const {
+  const auto* text = sqlite3_column_text(stmt_.get(), index);
+  const int size = sqlite3_column_bytes(stmt_.get(), index);
+  return text == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(text), size);
+}
+
+std::vector<std::uint8_t> Statement::columnBlob(int index) const {
+  const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_.get(), index));
+  const int size = sqlite3_column_bytes(stmt_.get(), index);
+  return data == nullptr ? std::vector<std::uint8_t>() : std::vector<std::uint8_t>(data, data + size);
+}
+
+bool Statement::columnIsNull(int index) const {
+  return sqlite3_column_type(stmt_.get(), index) == SQLITE_NULL;
+}
+
+// --- Database ----------------------------------------------------------------
+
+void Database::Close::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+
+Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW |
+                               SQLITE_OPEN_EXRESCODE,
+                           nullptr);
+  // sqlite3_open_v2 hands back a handle even on failure; it must still be closed.
+  std::unique_ptr<Database> db(new Database(raw));
+  if (rc != SQLITE_OK) return std::unexpected(sqliteError(raw, rc, "open " + path));
+  sqlite3_busy_timeout(raw, 5000);
+  // secure_delete overwrites deleted content (wrapped keys) with zeros instead
+  // of leaving it in free pages; FULL syncs the WAL on every commit.
+  LV_TRY(db->exec(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+      "PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF;"));
+  auto mode = db->prepare("PRAGMA journal_mode");
+  if (!mode) return std::unexpected(mode.error());
+  auto row = mode->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row || mode->columnText(0) != "wal") {
+    return fail(ErrorCode::kDatabase, "open " + path + ": could not switch to WAL mode");
+  }
+  return db;
+}
+
+Result<Statement> Database::prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return std::unexpected(sqliteError(db_.get(), rc, "prepare"));
+  return Statement(db_.get(), stmt);
+}
+
+Status Database::exec(std::string_view sql) {
+  std::string text(sql);
+  int rc = sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return std::unexpected(sqliteError(db_.get(), rc, "exec"));
+  return {};
+}
+
+Status Database::checkpointTruncate() {
+  int log_frames = -1;
+  int checkpointed = -1;
+  int rc = sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames,
+                                     &checkpointed);
+  if (rc != SQLITE_OK) return std::unexpected(sqliteError(db_.get(), rc, "WAL checkpoint"));
+  if (log_frames != 0) {
+    return fail(ErrorCode::kBusy, "WAL checkpoint left " + std::to_string(log_frames) +
+                                      " frames: a reader is still active");
+  }
+  return {};
+}
+
+std::int64_t Database::changes() const { return sqlite3_changes64(db_.get()); }
+
+// --- Transaction ---------------------------------------------------------------
+
+Result<Transaction> Transaction::begin(Database& db) {
+  LV_TRY(db.exec("BEGIN IMMEDIATE"));
+  return Transaction(&db);
+}
+
+Transaction::~Transaction() {
+  if (db_ != nullptr) (void)db_->exec("ROLLBACK");
+}
+
+Status Transaction::commit() {
+  Database* db = db_;
+  db_ = nullptr;
+  if (auto done = db->exec("COMMIT"); !done) {
+    (void)db->exec("ROLLBACK");
+    return done;
+  }
+  return {};
+}
+
+}  // namespace storage

@@ -1,0 +1,102 @@
+// SQLite, the way storage uses it: one connection with WAL, synchronous=FULL,
+// foreign keys, secure_delete and a busy timeout; prepared statements only;
+// errors as values through one adapter (sqlite3_errmsg; constraint and busy
+// get codes of their own).
+//
+// Thread safety: a Database and its Statements belong to one thread at a
+// time; callers that share one serialise access.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/crypto.h"
+#include "storage/error.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace storage {
+
+class Statement {
+ public:
+  Statement(Statement&&) noexcept = default;
+  Statement& operator=(Statement&&) noexcept = default;
+
+  // Parameters are 1-based, as in SQLite.
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, std::string_view text);
+  Statement& bindBlob(int index, Bytes blob);
+  Statement& bindNull(int index);
+
+  // Advances: true when a row is available, false when done.
+  Result<bool> step();
+  // Runs to completion, ignoring rows, then resets so it can be bound and run again.
+  Status run();
+  // Makes the statement ready to bind and run again.
+  void reset();
+
+  std::int64_t columnInt(int index) const;
+  std::string columnText(int index) const;
+  std::vector<std::uint8_t> columnBlob(int index) const;
+  bool columnIsNull(int index) const;
+
+ private:
+  friend class Database;
+  struct Finalize {
+    void operator()(sqlite3_stmt* stmt) const;
+  };
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+
+  sqlite3* db_;
+  std::unique_ptr<sqlite3_stmt, Finalize> stmt_;
+  int bind_error_ = 0;  // first failing bind, reported by step()
+};
+
+class Database {
+ public:
+  // Opens (creating if needed) and applies the connection settings above.
+  static Result<std::unique_ptr<Database>> open(const std::string& path);
+
+  Result<Statement> prepare(std::string_view sql);
+  // For schema and pragmas only: statements without parameters.
+  Status exec(std::string_view sql);
+
+  // Copies the WAL into the database file and truncates the WAL to zero bytes,
+  // so deleted rows survive in neither. Fails with kBusy if a reader blocks it.
+  Status checkpointTruncate();
+
+  std::int64_t changes() const;
+  sqlite3* handle() { return db_.get(); }
+
+ private:
+  struct Close {
+    void operator()(sqlite3* db) const;
+  };
+  explicit Database(sqlite3* db) : db_(db) {}
+  std::unique_ptr<sqlite3, Close> db_;
+};
+
+// BEGIN IMMEDIATE on construction; rolls back on destruction unless committed.
+class Transaction {
+ public:
+  static Result<Transaction> begin(Database& db);
+  Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+  Status commit();
+
+ private:
+  explicit Transaction(Database* db) : db_(db) {}
+  Database* db_;
+};
+
+// The adapter: turns an SQLite result code into an Error.
+Error sqliteError(sqlite3* db, int rc, std::string_view what);
+
+}  // namespace storage

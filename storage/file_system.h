@@ -1,0 +1,65 @@
+// The file layer every storage format writes through. Production uses
+// FileSystem::posix(); crash tests substitute a layer that forgets what was
+// never fsync'd. Paths are built by storage from random ids only.
+//
+// Contract shared by all implementations: data appended to a WritableFile is
+// durable only after sync(); a new name (create, rename) is durable only after
+// syncDir() on its directory.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/crypto.h"
+#include "storage/error.h"
+
+namespace storage {
+
+// A file open for appending. Not thread-safe. The destructor closes without
+// syncing; call sync() for durability.
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  virtual Status append(Bytes data) = 0;
+  virtual Status sync() = 0;  // fsync: data and the metadata needed to read it
+};
+
+// A file open for positional reads. Thread-safe (pread).
+class RandomAccessFile {
+ public:
+  virtual ~RandomAccessFile() = default;
+  virtual Result<std::uint64_t> size() const = 0;
+  // Reads exactly out.size() bytes at offset, or fails with kTruncated.
+  virtual Status readAt(std::uint64_t offset, MutableBytes out) const = 0;
+};
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+
+  // The real file system. Files are created 0600, directories 0700.
+  static FileSystem& posix();
+
+  // Creates a file that must not exist yet (O_EXCL) and opens it for appending.
+  virtual Result<std::unique_ptr<WritableFile>> createNew(const std::string& path) = 0;
+  // Opens an existing file for appending at its end.
+  virtual Result<std::unique_ptr<WritableFile>> openAppend(const std::string& path) = 0;
+  virtual Result<std::unique_ptr<RandomAccessFile>> openRead(const std::string& path) = 0;
+  // Renames within one directory; `to` must not exist.
+  virtual Status rename(const std::string& from, const std::string& to) = 0;
+  virtual Status remove(const std::string& path) = 0;  // kNotFound if absent
+  // Cuts a file to `size` bytes and fsyncs it.
+  virtual Status truncate(const std::string& path, std::uint64_t size) = 0;
+  virtual Status syncDir(const std::string& dir) = 0;
+  virtual Status createDirs(const std::string& path) = 0;  // mkdir -p, 0700
+  virtual Result<bool> exists(const std::string& path) = 0;
+  virtual Result<std::vector<std::string>> list(const std::string& dir) = 0;  // names only
+};
+
+// "dir/name" without normalisation; names come from storage, never from clients.
+std::string joinPath(const std::string& dir, const std::string& name);
+std::string parentDir(const std::string& path);
+
+}  // namespace storage

@@ -1,0 +1,207 @@
+// FileSystem over POSIX calls. Every fd is owned by UniqueFd; EINTR is retried.
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "storage/file_system.h"
+
+namespace storage {
+namespace {
+
+class UniqueFd {
+ public:
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+std::unexpected<Error> ioError(const std::string& what, const std::string& path, int err) {
+  return fail(err == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
+              what + " " + path + ": " + std::strerror(err));
+}
+
+class PosixWritableFile final : public WritableFile {
+ public:
+  PosixWritableFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+
+  Status append(Bytes data) override {
+    while (!data.empty()) {
+      ssize_t n = ::write(fd_.get(), data.data(), data.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return ioError("write", path_, errno);
+      }
+      data = data.subspan(static_cast<std::size_t>(n));
+    }
+    return {};
+  }
+
+  Status sync() override {
+    if (::fsync(fd_.get()) != 0) return ioError("fsync", path_, errno);
+    return {};
+  }
+
+ private:
+  UniqueFd fd_;
+  std::string path_;
+};
+
+class PosixRandomAccessFile final : public RandomAccessFile {
+ public:
+  PosixRandomAccessFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+
+  Result<std::uint64_t> size() const override {
+    struct stat st {};
+    if (::fstat(fd_.get(), &st) != 0) return ioError("stat", path_, errno);
+    return static_cast<std::uint64_t>(st.st_size);
+  }
+
+  Status readAt(std::uint64_t offset, MutableBytes out) const override {
+    std::size_t done = 0;
+    while (done < out.size()) {
+      ssize_t n = ::pread(fd_.get(), out.data() + done, out.size() - done,
+                          static_cast<off_t>(offset + done));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return ioError("read", path_, errno);
+      }
+      if (n == 0) {
+        return fail(ErrorCode::kTruncated, "unexpected end of file in " + path_ + " at byte " +
+                                               std::to_string(offset + done));
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    return {};
+  }
+
+ private:
+  UniqueFd fd_;
+  std::string path_;
+};
+
+struct DirClose {
+  void operator()(DIR* d) const { ::closedir(d); }
+};
+
+int openRetrying(const std::string& path, int flags, mode_t mode = 0) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+  } while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
+class PosixFileSystem final : public FileSystem {
+ public:
+  Result<std::unique_ptr<WritableFile>> createNew(const std::string& path) override {
+    int fd = openRetrying(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW, 0600);
+    if (fd < 0) return ioError("create", path, errno);
+    return std::make_unique<PosixWritableFile>(fd, path);
+  }
+
+  Result<std::unique_ptr<WritableFile>> openAppend(const std::string& path) override {
+    int fd = openRetrying(path, O_WRONLY | O_APPEND | O_NOFOLLOW);
+    if (fd < 0) return ioError("open", path, errno);
+    return std::make_unique<PosixWritableFile>(fd, path);
+  }
+
+  Result<std::unique_ptr<RandomAccessFile>> openRead(const std::string& path) override {
+    int fd = openRetrying(path, O_RDONLY | O_NOFOLLOW);
+    if (fd < 0) return ioError("open", path, errno);
+    return std::make_unique<PosixRandomAccessFile>(fd, path);
+  }
+
+  Status rename(const std::string& from, const std::string& to) override {
+    // renameat2(RENAME_NOREPLACE) refuses to overwrite, which a plain rename would do silently.
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0) {
+      return ioError("rename to " + to + " from", from, errno);
+    }
+    return {};
+  }
+
+  Status remove(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0) return ioError("remove", path, errno);
+    return {};
+  }
+
+  Status truncate(const std::string& path, std::uint64_t size) override {
+    int fd = openRetrying(path, O_WRONLY | O_NOFOLLOW);
+    if (fd < 0) return ioError("open", path, errno);
+    UniqueFd owner(fd);
+    if (::ftruncate(fd, static_cast<off_t>(size)) != 0) return ioError("truncate", path, errno);
+    if (::fsync(fd) != 0) return ioError("fsync", path, errno);
+    return {};
+  }
+
+  Status syncDir(const std::string& dir) override {
+    int fd = openRetrying(dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0) return ioError("open directory", dir, errno);
+    UniqueFd owner(fd);
+    if (::fsync(fd) != 0) return ioError("fsync directory", dir, errno);
+    return {};
+  }
+
+  Status createDirs(const std::string& path) override {
+    std::string partial;
+    std::size_t pos = 0;
+    while (pos != std::string::npos) {
+      pos = path.find('/', pos + 1);
+      partial = path.substr(0, pos);
+      if (partial.empty()) continue;
+      if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
+        return ioError("mkdir", partial, errno);
+      }
+    }
+    return {};
+  }
+
+  Result<bool> exists(const std::string& path) override {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0) return true;
+    if (errno == ENOENT) return false;
+    return ioError("stat", path, errno);
+  }
+
+  Result<std::vector<std::string>> list(const std::string& dir) override {
+    std::unique_ptr<DIR, DirClose> d(::opendir(dir.c_str()));
+    if (!d) return ioError("list", dir, errno);
+    std::vector<std::string> names;
+    while (dirent* entry = ::readdir(d.get())) {
+      std::string name = entry->d_name;
+      if (name != "." && name != "..") names.push_back(std::move(name));
+    }
+    return names;
+  }
+};
+
+}  // namespace
+
+FileSystem& FileSystem::posix() {
+  static PosixFileSystem instance;
+  return instance;
+}
+
+std::string joinPath(const std::string& dir, const std::string& name) {
+  if (dir.empty()) return name;
+  return dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+std::string parentDir(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+}  // namespace storage

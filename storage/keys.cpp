@@ -1,0 +1,188 @@
+#include "storage/keys.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "storage/file_system.h"
+#include "storage/hex.h"
+
+namespace storage {
+namespace {
+
+constexpr std::string_view kKeyFileMagic = "lessonvault-master-key v1 ";
+constexpr std::string_view kSuffix = ".key";
+constexpr std::string_view kWrapLabel = "lessonvault data key v1";
+
+std::string permissionsText(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
+std::unexpected<Error> keyFileError(const std::string& path, const std::string& why) {
+  return fail(ErrorCode::kKeyFile, "master key file " + path + ": " + why);
+}
+
+// Reads and checks one key file. The permission check is on the open
+// descriptor, so the file checked is the file read.
+Result<std::pair<Id, SecretKey>> readKeyFile(const std::string& path, const std::string& name) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return keyFileError(path, std::strerror(errno));
+  std::array<char, 256> text{};
+  struct stat st {};
+  ssize_t n = -1;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) n = ::read(fd, text.data(), text.size());
+  ::close(fd);
+  // Wiped on every path out of here, with whatever key digits it held.
+  struct Wipe {
+    std::array<char, 256>& t;
+    ~Wipe() { cleanse(MutableBytes(reinterpret_cast<std::uint8_t*>(t.data()), t.size())); }
+  } wipe{text};
+  if (!S_ISREG(st.st_mode)) return keyFileError(path, "not a regular file");
+  if ((st.st_mode & 077) != 0) {
+    return keyFileError(path, "mode " + permissionsText(st.st_mode) +
+                                  " lets group or others access it; run chmod 600");
+  }
+  std::string_view content(text.data(), n > 0 ? static_cast<std::size_t>(n) : 0);
+  const std::string id_hex = name.substr(0, name.size() - kSuffix.size());
+  // "<magic><id hex> <key hex>\n"
+  const std::size_t expected = kKeyFileMagic.size() + 32 + 1 + 64 + 1;
+  if (content.size() != expected || !content.starts_with(kKeyFileMagic) ||
+      content.substr(kKeyFileMagic.size(), 32) != id_hex || content[kKeyFileMagic.size() + 32] != ' ' ||
+      content.back() != '\n') {
+    return keyFileError(path, "malformed (expected one line: magic, id, 64 hex digits)");
+  }
+  auto id = Id::parse(id_hex);
+  std::array<std::uint8_t, kKeySize> raw{};
+  const bool ok = id.has_value() && fromHex(content.substr(kKeyFileMagic.size() + 33, 64), raw);
+  if (!ok) {
+    cleanse(raw);
+    return keyFileError(path, "malformed key digits");
+  }
+  auto key = SecretKey::fromBytes(raw);
+  cleanse(raw);
+  if (!key) return std::unexpected(key.error());
+  return std::pair<Id, SecretKey>(*id, std::move(*key));
+}
+
+std::array<std::uint8_t, kWrapLabel.size() + 2 * Id::kSize> wrapAssociated(const Id& recording,
+                                                                            const Id& master) {
+  std::array<std::uint8_t, kWrapLabel.size() + 2 * Id::kSize> ad{};
+  std::memcpy(ad.data(), kWrapLabel.data(), kWrapLabel.size());
+  std::memcpy(ad.data() + kWrapLabel.size(), recording.bytes().data(), Id::kSize);
+  std::memcpy(ad.data() + kWrapLabel.size() + Id::kSize, master.bytes().data(), Id::kSize);
+  return ad;
+}
+
+}  // namespace
+
+Result<KeyRing> KeyRing::load(const std::string& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    return fail(ErrorCode::kKeyFile, "key directory " + dir + ": " + std::strerror(errno));
+  }
+  if ((st.st_mode & 022) != 0) {
+    return fail(ErrorCode::kKeyFile, "key directory " + dir + " is writable by group or others (mode " +
+                                         permissionsText(st.st_mode) + "); run chmod 700");
+  }
+  auto names = FileSystem::posix().list(dir);
+  if (!names) return std::unexpected(names.error());
+  KeyRing ring;
+  for (const std::string& name : *names) {
+    if (!name.ends_with(kSuffix) || name.size() != 32 + kSuffix.size()) continue;
+    auto entry = readKeyFile(joinPath(dir, name), name);
+    if (!entry) return std::unexpected(entry.error());
+    ring.keys_.emplace(entry->first.hex(), std::move(entry->second));
+  }
+  return ring;
+}
+
+Result<Id> KeyRing::generate(const std::string& dir) {
+  auto id = Id::random();
+  if (!id) return std::unexpected(id.error());
+  auto key = SecretKey::random();
+  if (!key) return std::unexpected(key.error());
+  std::string text(kKeyFileMagic);
+  text += id->hex();
+  text += ' ';
+  text += toHex(key->bytes());
+  text += '\n';
+
+  FileSystem& fs = FileSystem::posix();
+  const std::string temp = joinPath(dir, "." + id->hex() + ".tmp");
+  const std::string path = joinPath(dir, id->hex() + std::string(kSuffix));
+  auto file = fs.createNew(temp);
+  Status status = file ? Status{} : std::unexpected(file.error());
+  if (status) status = (*file)->append(Bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+  if (status) status = (*file)->sync();
+  cleanse(MutableBytes(reinterpret_cast<std::uint8_t*>(text.data()), text.size()));
+  if (status) status = fs.rename(temp, path);
+  if (!status) {
+    (void)fs.remove(temp);
+    return std::unexpected(status.error());
+  }
+  LV_TRY(fs.syncDir(dir));
+  return *id;
+}
+
+Status KeyRing::removeKeyFile(const std::string& dir, const Id& id) {
+  FileSystem& fs = FileSystem::posix();
+  LV_TRY(fs.remove(joinPath(dir, id.hex() + std::string(kSuffix))));
+  return fs.syncDir(dir);
+}
+
+const SecretKey* KeyRing::find(const Id& id) const {
+  auto it = keys_.find(id.hex());
+  return it == keys_.end() ? nullptr : &it->second;
+}
+
+std::vector<Id> KeyRing::ids() const {
+  std::vector<Id> out;
+  for (const auto& [hex, key] : keys_) out.push_back(*Id::parse(hex));
+  return out;
+}
+
+Result<WrappedKey> wrapDataKey(const SecretKey& data_key, const Id& recording_id,
+                               const Id& master_key_id, const SecretKey& master_key) {
+  auto aead = AesGcm::create(master_key);
+  if (!aead) return std::unexpected(aead.error());
+  WrappedKey wrapped{master_key_id, std::vector<std::uint8_t>(kWrappedKeySize)};
+  MutableBytes blob(wrapped.blob);
+  LV_TRY(randomBytes(blob.first(kGcmNonceSize)));
+  auto ad = wrapAssociated(recording_id, master_key_id);
+  LV_TRY(aead->seal(blob.first(kGcmNonceSize), ad, data_key.bytes(),
+                    blob.subspan(kGcmNonceSize, kKeySize), blob.subspan(kGcmNonceSize + kKeySize)));
+  return wrapped;
+}
+
+Result<SecretKey> unwrapDataKey(const WrappedKey& wrapped, const Id& recording_id,
+                                const KeyRing& ring) {
+  const SecretKey* master = ring.find(wrapped.master_key_id);
+  if (master == nullptr) {
+    return fail(ErrorCode::kKeyFile,
+                "master key " + wrapped.master_key_id.hex() + " is not in the key directory");
+  }
+  if (wrapped.blob.size() != kWrappedKeySize) {
+    return fail(ErrorCode::kKeyUnwrap, "wrapped data key has the wrong size");
+  }
+  auto aead = AesGcm::create(*master);
+  if (!aead) return std::unexpected(aead.error());
+  Bytes blob(wrapped.blob);
+  std::array<std::uint8_t, kKeySize> raw{};
+  auto ad = wrapAssociated(recording_id, wrapped.master_key_id);
+  if (!aead->open(blob.first(kGcmNonceSize), ad, blob.subspan(kGcmNonceSize, kKeySize),
+                  blob.subspan(kGcmNonceSize + kKeySize), raw)) {
+    return fail(ErrorCode::kKeyUnwrap, "data key of recording " + recording_id.hex() +
+                                           " does not open under master key " +
+                                           wrapped.master_key_id.hex());
+  }
+  auto key = SecretKey::fromBytes(raw);
+  cleanse(raw);
+  return key;
+}
+
+}  // namespace storage

@@ -1,0 +1,104 @@
+#include "storage/object_reader.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace storage {
+
+Result<std::unique_ptr<ObjectReader>> ObjectReader::open(FileSystem& fs, const std::string& path,
+                                                         const Id& id, const SecretKey& data_key,
+                                                         std::uint64_t expected_size) {
+  auto file = fs.openRead(path);
+  if (!file) return std::unexpected(file.error());
+  auto file_size = (*file)->size();
+  if (!file_size) return std::unexpected(file_size.error());
+  if (*file_size < kObjectHeaderSize) {
+    return fail(ErrorCode::kBadMagic, "file is too short to be a LessonVault object");
+  }
+  ObjectHeaderBytes header{};
+  LV_TRY((*file)->readAt(0, header));
+  auto cipher = ObjectCipher::fromHeader(data_key, id, header);
+  if (!cipher) return std::unexpected(cipher.error());
+
+  const std::uint64_t want = ObjectCipher::encryptedSize(cipher->segmentSize(), expected_size);
+  if (*file_size < want) {
+    return fail(ErrorCode::kTruncated, "object is " + std::to_string(*file_size) +
+                                           " bytes long, expected " + std::to_string(want) +
+                                           ": it was truncated");
+  }
+  if (*file_size > want) {
+    return fail(ErrorCode::kSegmentAuth, "object has " + std::to_string(*file_size - want) +
+                                             " unexpected bytes after its last segment");
+  }
+  std::unique_ptr<ObjectReader> reader(
+      new ObjectReader(std::move(*file), std::move(*cipher), expected_size));
+  // The last segment is authenticated now, once: a truncated or extended
+  // object must fail here, not at some later range that happens to reach it.
+  LV_TRY(reader->loadSegment(reader->segment_count_ - 1));
+  return reader;
+}
+
+ObjectReader::ObjectReader(std::unique_ptr<RandomAccessFile> file, ObjectCipher cipher,
+                           std::uint64_t size)
+    : file_(std::move(file)),
+      cipher_(std::move(cipher)),
+      size_(size),
+      segment_count_(ObjectCipher::segmentCount(cipher_.segmentSize(), size)) {
+  ciphertext_.resize(cipher_.segmentSize() + kGcmTagSize);
+  cache_.resize(cipher_.segmentSize());
+}
+
+Status ObjectReader::loadSegment(std::uint64_t index) {
+  if (index == cached_index_) return {};
+  const std::uint64_t segment = cipher_.segmentSize();
+  const bool last = index + 1 == segment_count_;
+  const std::size_t plain = last ? static_cast<std::size_t>(size_ - index * segment)
+                                 : static_cast<std::size_t>(segment);
+  MutableBytes sealed = MutableBytes(ciphertext_).first(plain + kGcmTagSize);
+  LV_TRY(file_->readAt(kObjectHeaderSize + index * (segment + kGcmTagSize), sealed));
+  cached_index_ = UINT64_MAX;
+  ++segments_decrypted_;
+  auto opened = cipher_.open(static_cast<std::uint32_t>(index), last, sealed,
+                             MutableBytes(cache_).first(plain));
+  if (!opened) {
+    if (opened.error().code != ErrorCode::kSegmentAuth) return opened;
+    // A last segment that opens as a middle one means the file was cut at a
+    // segment boundary and the recorded size was changed to match.
+    if (last && cipher_.open(static_cast<std::uint32_t>(index), false, sealed,
+                             MutableBytes(cache_).first(plain))) {
+      cleanse(cache_);
+      return fail(ErrorCode::kTruncated, "object ends at segment " + std::to_string(index) +
+                                             " without its final segment");
+    }
+    return fail(ErrorCode::kSegmentAuth, "segment " + std::to_string(index) + " of " +
+                                             std::to_string(segment_count_) +
+                                             " failed authentication");
+  }
+  cached_index_ = index;
+  return {};
+}
+
+Status ObjectReader::read(std::uint64_t offset, MutableBytes out) {
+  if (offset > size_ || out.size() > size_ - offset) {
+    return fail(ErrorCode::kInvalidArgument, "read beyond the end of the object");
+  }
+  const std::uint64_t segment = cipher_.segmentSize();
+  std::size_t done = 0;
+  while (done < out.size()) {
+    const std::uint64_t at = offset + done;
+    const std::uint64_t index = at / segment;
+    if (auto loaded = loadSegment(index); !loaded) {
+      cleanse(out);
+      return loaded;
+    }
+    const std::size_t within = static_cast<std::size_t>(at - index * segment);
+    const std::size_t available = static_cast<std::size_t>(
+        std::min<std::uint64_t>(segment, size_ - index * segment) - within);
+    const std::size_t take = std::min(available, out.size() - done);
+    std::memcpy(out.data() + done, cache_.data() + within, take);
+    done += take;
+  }
+  return {};
+}
+
+}  // namespace storage

@@ -1,0 +1,52 @@
+// Random-access reads of a finished object (object_cipher.h).
+//
+// open() authenticates the header and the last segment once, and checks the
+// file's length against the plaintext size the database recorded, so a
+// truncated object is refused even by a read that never reaches its end.
+// After that, read() touches only the segments its range covers.
+//
+// Thread safety: none (one segment is cached); open one reader per stream.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/file_system.h"
+#include "storage/object_cipher.h"
+
+namespace storage {
+
+class ObjectReader {
+ public:
+  static Result<std::unique_ptr<ObjectReader>> open(FileSystem& fs, const std::string& path,
+                                                    const Id& id, const SecretKey& data_key,
+                                                    std::uint64_t expected_size);
+
+  std::uint64_t size() const { return size_; }
+
+  // Fills `out` with plaintext bytes [offset, offset + out.size()), which must
+  // lie within size(). On kSegmentAuth `out` is wiped.
+  Status read(std::uint64_t offset, MutableBytes out);
+
+  // Segments decrypted so far, including the last one at open(); lets tests
+  // prove that a range reads only what it covers.
+  std::uint64_t segmentsDecrypted() const { return segments_decrypted_; }
+
+ private:
+  ObjectReader(std::unique_ptr<RandomAccessFile> file, ObjectCipher cipher, std::uint64_t size);
+  // Makes `cache_` hold segment `index`, decrypting it if needed.
+  Status loadSegment(std::uint64_t index);
+
+  std::unique_ptr<RandomAccessFile> file_;
+  ObjectCipher cipher_;
+  const std::uint64_t size_;
+  const std::uint64_t segment_count_;
+  std::vector<std::uint8_t> ciphertext_;
+  std::vector<std::uint8_t> cache_;
+  std::uint64_t cached_index_ = UINT64_MAX;
+  std::uint64_t segments_decrypted_ = 0;
+};
+
+}  // namespace storage

@@ -1,0 +1,92 @@
+#include "storage/schema.h"
+
+#include <array>
+#include <string>
+
+namespace storage {
+namespace {
+
+// Append only: a released migration is never edited, only followed by another.
+constexpr std::array<std::string_view, 1> kMigrations = {
+    // 1: the storage core — recordings' core columns, wrapped data keys,
+    // finished objects, uploads in progress, tombstones of deleted recordings.
+    R"sql(
+CREATE TABLE settings (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE recordings (
+  id          TEXT PRIMARY KEY CHECK (length(id) = 32),
+  purpose     TEXT NOT NULL CHECK (purpose IN ('teacher_training', 'student_support')),
+  purpose_end TEXT NOT NULL CHECK (purpose_end GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  status      TEXT NOT NULL CHECK (status IN ('uploading', 'processing', 'ready', 'failed', 'deleting')),
+  created_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE data_keys (
+  recording_id  TEXT PRIMARY KEY REFERENCES recordings (id),
+  master_key_id TEXT NOT NULL CHECK (length(master_key_id) = 32),
+  wrapped       BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE objects (
+  id           TEXT PRIMARY KEY CHECK (length(id) = 32),
+  recording_id TEXT NOT NULL REFERENCES recordings (id),
+  kind         TEXT NOT NULL CHECK (kind IN ('media', 'poster')),
+  size         INTEGER NOT NULL CHECK (size >= 0),
+  created_at   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX objects_by_recording ON objects (recording_id);
+
+CREATE TABLE uploads (
+  id           TEXT PRIMARY KEY CHECK (length(id) = 32),
+  recording_id TEXT NOT NULL REFERENCES recordings (id),
+  length       INTEGER NOT NULL CHECK (length >= 0),
+  created_at   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX uploads_by_recording ON uploads (recording_id);
+
+-- What remains of a deleted recording: no title, no people, no key.
+CREATE TABLE tombstones (
+  recording_id TEXT PRIMARY KEY,
+  purpose      TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  deleted_at   INTEGER NOT NULL,
+  reason       TEXT NOT NULL
+) STRICT;
+)sql",
+};
+
+Result<int> userVersion(Database& db) {
+  auto stmt = db.prepare("PRAGMA user_version");
+  if (!stmt) return std::unexpected(stmt.error());
+  auto row = stmt->step();
+  if (!row) return std::unexpected(row.error());
+  return static_cast<int>(stmt->columnInt(0));
+}
+
+}  // namespace
+
+int schemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+Status migrate(Database& db) {
+  auto version = userVersion(db);
+  if (!version) return std::unexpected(version.error());
+  if (*version > schemaVersion()) {
+    return fail(ErrorCode::kDatabase, "database schema version " + std::to_string(*version) +
+                                          " is newer than this program's (" +
+                                          std::to_string(schemaVersion()) + ")");
+  }
+  for (int next = *version; next < schemaVersion(); ++next) {
+    auto txn = Transaction::begin(db);
+    if (!txn) return std::unexpected(txn.error());
+    LV_TRY(db.exec(kMigrations[static_cast<std::size_t>(next)]));
+    // PRAGMA takes no parameters; the value is our own integer, not input.
+    LV_TRY(db.exec("PRAGMA user_version = " + std::to_string(next + 1)));
+    LV_TRY(txn->commit());
+  }
+  return {};
+}
+
+}  // namespace storage

@@ -1,0 +1,283 @@
+#include "storage/vault.h"
+
+#include "storage/schema.h"
+
+namespace storage {
+namespace {
+
+constexpr std::string_view kObjectsDir = "objects";
+constexpr std::string_view kUploadsDir = "uploads";
+
+std::string_view kindName(ObjectKind kind) {
+  return kind == ObjectKind::kMedia ? "media" : "poster";
+}
+
+Result<RecordingStatus> parseStatus(std::string_view name) {
+  if (name == "uploading") return RecordingStatus::kUploading;
+  if (name == "processing") return RecordingStatus::kProcessing;
+  if (name == "ready") return RecordingStatus::kReady;
+  if (name == "failed") return RecordingStatus::kFailed;
+  if (name == "deleting") return RecordingStatus::kDeleting;
+  return fail(ErrorCode::kDatabase, "unknown recording status in database");
+}
+
+}  // namespace
+
+std::string_view statusName(RecordingStatus status) {
+  switch (status) {
+    case RecordingStatus::kUploading: return "uploading";
+    case RecordingStatus::kProcessing: return "processing";
+    case RecordingStatus::kReady: return "ready";
+    case RecordingStatus::kFailed: return "failed";
+    case RecordingStatus::kDeleting: return "deleting";
+  }
+  return "";
+}
+
+Vault::Vault(VaultPaths paths, FileSystem& fs, KeyRing ring, std::unique_ptr<Database> db)
+    : paths_(std::move(paths)), fs_(fs), ring_(std::move(ring)), db_(std::move(db)) {}
+
+std::string Vault::objectsDir() const {
+  return joinPath(paths_.data_dir, std::string(kObjectsDir));
+}
+
+std::string Vault::uploadsDir() const {
+  return joinPath(paths_.data_dir, std::string(kUploadsDir));
+}
+
+Status Vault::initialize(const VaultPaths& paths) {
+  FileSystem& fs = FileSystem::posix();
+  LV_TRY(fs.createDirs(joinPath(paths.data_dir, std::string(kObjectsDir))));
+  LV_TRY(fs.createDirs(joinPath(paths.data_dir, std::string(kUploadsDir))));
+  LV_TRY(fs.createDirs(paths.keys_dir));
+  LV_TRY(fs.createDirs(parentDir(paths.database)));
+  auto ring = KeyRing::load(paths.keys_dir);
+  if (!ring) return std::unexpected(ring.error());
+
+  auto db = Database::open(paths.database);
+  if (!db) return std::unexpected(db.error());
+  LV_TRY(migrate(**db));
+  auto active = (*db)->prepare("SELECT value FROM settings WHERE name = 'active_master_key'");
+  if (!active) return std::unexpected(active.error());
+  auto row = active->step();
+  if (!row) return std::unexpected(row.error());
+  if (*row) return {};
+
+  // No active key yet: use the only key present, or make the first one.
+  std::vector<Id> ids = ring->ids();
+  if (ids.size() > 1) {
+    return fail(ErrorCode::kKeyFile, "key directory holds several master keys but the database "
+                                     "names none as active");
+  }
+  Id key_id = ids.empty() ? Id::fromBytes({}) : ids.front();
+  if (ids.empty()) {
+    auto generated = KeyRing::generate(paths.keys_dir);
+    if (!generated) return std::unexpected(generated.error());
+    key_id = *generated;
+  }
+  auto insert = (*db)->prepare(
+      "INSERT INTO settings (name, value) VALUES ('active_master_key', ?1)");
+  if (!insert) return std::unexpected(insert.error());
+  return insert->bind(1, key_id.hex()).run();
+}
+
+Result<std::unique_ptr<Vault>> Vault::open(const VaultPaths& paths, FileSystem& fs) {
+  auto ring = KeyRing::load(paths.keys_dir);
+  if (!ring) return std::unexpected(ring.error());
+  auto exists = fs.exists(paths.database);
+  if (!exists) return std::unexpected(exists.error());
+  if (!*exists) {
+    return fail(ErrorCode::kNotFound, "database " + paths.database +
+                                          " does not exist; run lessonvault-admin init");
+  }
+  auto db = Database::open(paths.database);
+  if (!db) return std::unexpected(db.error());
+  LV_TRY(migrate(**db));
+  std::unique_ptr<Vault> vault(new Vault(paths, fs, std::move(*ring), std::move(*db)));
+  auto active = vault->activeMasterKeyLocked();
+  if (!active) return std::unexpected(active.error());
+  if (vault->ring_.find(*active) == nullptr) {
+    return fail(ErrorCode::kKeyFile, "the active master key " + active->hex() +
+                                         " is not in " + paths.keys_dir);
+  }
+  LV_TRY(vault->finishPendingDeletions());
+  LV_TRY(vault->removeOrphanFiles());
+  return vault;
+}
+
+Result<Id> Vault::createRecording(const NewRecording& recording, std::int64_t now) {
+  auto id = Id::random();
+  if (!id) return std::unexpected(id.error());
+  auto data_key = SecretKey::random();
+  if (!data_key) return std::unexpected(data_key.error());
+  std::lock_guard lock(mutex_);
+  auto master_id = activeMasterKeyLocked();
+  if (!master_id) return std::unexpected(master_id.error());
+  auto wrapped = wrapDataKey(*data_key, *id, *master_id, *ring_.find(*master_id));
+  if (!wrapped) return std::unexpected(wrapped.error());
+
+  auto txn = Transaction::begin(*db_);
+  if (!txn) return std::unexpected(txn.error());
+  auto insert = db_->prepare(
+      "INSERT INTO recordings (id, purpose, purpose_end, status, created_at) "
+      "VALUES (?1, ?2, ?3, 'uploading', ?4)");
+  if (!insert) return std::unexpected(insert.error());
+  LV_TRY(insert->bind(1, id->hex())
+             .bind(2, acl::purposeName(recording.purpose))
+             .bind(3, acl::formatDate(recording.purpose_end))
+             .bind(4, now)
+             .run());
+  auto key = db_->prepare(
+      "INSERT INTO data_keys (recording_id, master_key_id, wrapped) VALUES (?1, ?2, ?3)");
+  if (!key) return std::unexpected(key.error());
+  LV_TRY(key->bind(1, id->hex()).bind(2, master_id->hex()).bindBlob(3, wrapped->blob).run());
+  LV_TRY(txn->commit());
+  return *id;
+}
+
+Status Vault::setStatus(const Id& recording, RecordingStatus status) {
+  std::lock_guard lock(mutex_);
+  auto update = db_->prepare(
+      "UPDATE recordings SET status = ?2 WHERE id = ?1 AND status <> 'deleting'");
+  if (!update) return std::unexpected(update.error());
+  LV_TRY(update->bind(1, recording.hex()).bind(2, statusName(status)).run());
+  if (db_->changes() == 0) return fail(ErrorCode::kNotFound, "no such recording");
+  return {};
+}
+
+Result<RecordingStatus> Vault::status(const Id& recording) {
+  std::lock_guard lock(mutex_);
+  auto select = db_->prepare("SELECT status FROM recordings WHERE id = ?1");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, recording.hex()).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(ErrorCode::kNotFound, "no such recording");
+  return parseStatus(select->columnText(0));
+}
+
+Result<SecretKey> Vault::dataKeyLocked(const Id& recording) {
+  auto select = db_->prepare(
+      "SELECT master_key_id, wrapped FROM data_keys WHERE recording_id = ?1");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, recording.hex()).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(ErrorCode::kNotFound, "recording has no data key (deleted?)");
+  auto master = Id::parse(select->columnText(0));
+  if (!master) return fail(ErrorCode::kDatabase, "malformed master key id in database");
+  return unwrapDataKey(WrappedKey{*master, select->columnBlob(1)}, recording, ring_);
+}
+
+Result<NewObject> Vault::startObject(const Id& recording) {
+  auto id = Id::random();
+  if (!id) return std::unexpected(id.error());
+  std::unique_lock lock(mutex_);
+  auto key = dataKeyLocked(recording);
+  lock.unlock();
+  if (!key) return std::unexpected(key.error());
+  auto writer = ObjectWriter::create(fs_, objectsDir(), *id, *key);
+  if (!writer) return std::unexpected(writer.error());
+  return NewObject{*id, std::move(*writer)};
+}
+
+Status Vault::addObject(const Id& recording, const Id& object, ObjectKind kind,
+                        std::uint64_t size, std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  auto insert = db_->prepare(
+      "INSERT INTO objects (id, recording_id, kind, size, created_at) "
+      "SELECT ?1, id, ?3, ?4, ?5 FROM recordings WHERE id = ?2 AND status <> 'deleting'");
+  if (!insert) return std::unexpected(insert.error());
+  LV_TRY(insert->bind(1, object.hex())
+             .bind(2, recording.hex())
+             .bind(3, kindName(kind))
+             .bind(4, static_cast<std::int64_t>(size))
+             .bind(5, now)
+             .run());
+  if (db_->changes() == 0) return fail(ErrorCode::kNotFound, "no such recording");
+  return {};
+}
+
+Result<std::unique_ptr<ObjectReader>> Vault::openObject(const Id& object) {
+  std::unique_lock lock(mutex_);
+  auto select = db_->prepare("SELECT recording_id, size FROM objects WHERE id = ?1");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, object.hex()).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(ErrorCode::kNotFound, "no such object");
+  auto recording = Id::parse(select->columnText(0));
+  const auto size = static_cast<std::uint64_t>(select->columnInt(1));
+  if (!recording) return fail(ErrorCode::kDatabase, "malformed recording id in database");
+  auto key = dataKeyLocked(*recording);
+  lock.unlock();
+  if (!key) return std::unexpected(key.error());
+  return ObjectReader::open(fs_, objectPath(object), object, *key, size);
+}
+
+Result<Id> Vault::createUpload(const Id& recording, std::uint64_t length, std::int64_t now) {
+  auto id = Id::random();
+  if (!id) return std::unexpected(id.error());
+  std::lock_guard lock(mutex_);
+  auto key = dataKeyLocked(recording);
+  if (!key) return std::unexpected(key.error());
+  // File first, then row: a crash in between leaves an orphan file that the
+  // next open() removes, never a row without its log.
+  auto log = UploadLog::create(fs_, uploadPath(*id), *id, *key);
+  if (!log) return std::unexpected(log.error());
+  auto insert = db_->prepare(
+      "INSERT INTO uploads (id, recording_id, length, created_at) VALUES (?1, ?2, ?3, ?4)");
+  if (!insert) return std::unexpected(insert.error());
+  if (auto done = insert->bind(1, id->hex())
+                      .bind(2, recording.hex())
+                      .bind(3, static_cast<std::int64_t>(length))
+                      .bind(4, now)
+                      .run();
+      !done) {
+    (void)fs_.remove(uploadPath(*id));
+    return std::unexpected(done.error());
+  }
+  return *id;
+}
+
+Result<Id> Vault::uploadRecordingLocked(const Id& upload) {
+  auto select = db_->prepare("SELECT recording_id FROM uploads WHERE id = ?1");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, upload.hex()).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(ErrorCode::kNotFound, "no such upload");
+  auto recording = Id::parse(select->columnText(0));
+  if (!recording) return fail(ErrorCode::kDatabase, "malformed recording id in database");
+  return *recording;
+}
+
+Result<std::unique_ptr<UploadLog>> Vault::openUpload(const Id& upload) {
+  std::unique_lock lock(mutex_);
+  auto recording = uploadRecordingLocked(upload);
+  if (!recording) return std::unexpected(recording.error());
+  auto key = dataKeyLocked(*recording);
+  lock.unlock();
+  if (!key) return std::unexpected(key.error());
+  return UploadLog::open(fs_, uploadPath(upload), upload, *key);
+}
+
+Result<std::unique_ptr<UploadLogReader>> Vault::readUpload(const Id& upload, std::uint64_t size) {
+  std::unique_lock lock(mutex_);
+  auto recording = uploadRecordingLocked(upload);
+  if (!recording) return std::unexpected(recording.error());
+  auto key = dataKeyLocked(*recording);
+  lock.unlock();
+  if (!key) return std::unexpected(key.error());
+  return UploadLogReader::open(fs_, uploadPath(upload), upload, *key, size);
+}
+
+Status Vault::removeUpload(const Id& upload) {
+  std::lock_guard lock(mutex_);
+  // Row first: a crash after it leaves an orphan file for open() to remove.
+  auto remove = db_->prepare("DELETE FROM uploads WHERE id = ?1");
+  if (!remove) return std::unexpected(remove.error());
+  LV_TRY(remove->bind(1, upload.hex()).run());
+  if (auto gone = fs_.remove(uploadPath(upload)); !gone && gone.error().code != ErrorCode::kNotFound) {
+    return gone;
+  }
+  return fs_.syncDir(uploadsDir());
+}
+
+}  // namespace storage

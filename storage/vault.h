@@ -1,0 +1,131 @@
+// The storage module's front door: recordings' keys, their encrypted files and
+// their rows, kept consistent with each other.
+//
+// Layout under the data directory: objects/<id hex> (finished objects) and
+// uploads/<id hex> (upload logs); nothing else, and no name that a client
+// chose. The database and the key directory are configured separately.
+//
+// Thread safety: every method may be called from any thread; database access
+// is serialised inside. Readers, writers and logs handed out are each for one
+// thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "acl/purpose.h"
+#include "storage/database.h"
+#include "storage/file_system.h"
+#include "storage/ids.h"
+#include "storage/keys.h"
+#include "storage/object_reader.h"
+#include "storage/object_writer.h"
+#include "storage/upload_log.h"
+
+namespace storage {
+
+struct VaultPaths {
+  std::string data_dir;
+  std::string database;
+  std::string keys_dir;
+};
+
+enum class RecordingStatus { kUploading, kProcessing, kReady, kFailed, kDeleting };
+enum class ObjectKind { kMedia, kPoster };
+
+struct NewRecording {
+  acl::Purpose purpose;
+  acl::Date purpose_end;
+};
+
+struct NewObject {
+  Id id;
+  std::unique_ptr<ObjectWriter> writer;
+};
+
+struct RotationResult {
+  Id new_key;
+  std::size_t rewrapped;
+};
+
+class Vault {
+ public:
+  // First start: creates the directories (0700), a master key if the key
+  // directory holds none, and the database with its schema. Idempotent.
+  static Status initialize(const VaultPaths& paths);
+
+  // Opens an initialised vault: loads the master keys (refusing permissive
+  // files), migrates the schema, finishes deletions a crash interrupted and
+  // removes files that no row refers to (left by a crash between writing a
+  // file and recording it).
+  static Result<std::unique_ptr<Vault>> open(const VaultPaths& paths,
+                                             FileSystem& fs = FileSystem::posix());
+
+  // --- recordings ---
+  // Creates the row and a fresh data key wrapped under the active master key.
+  Result<Id> createRecording(const NewRecording& recording, std::int64_t now);
+  Status setStatus(const Id& recording, RecordingStatus status);
+  Result<RecordingStatus> status(const Id& recording);
+
+  // --- finished objects ---
+  // Starts an object of `recording`; after writer->finish(), addObject() records it.
+  Result<NewObject> startObject(const Id& recording);
+  Status addObject(const Id& recording, const Id& object, ObjectKind kind, std::uint64_t size,
+                   std::int64_t now);
+  Result<std::unique_ptr<ObjectReader>> openObject(const Id& object);
+
+  // --- uploads in progress ---
+  Result<Id> createUpload(const Id& recording, std::uint64_t length, std::int64_t now);
+  // Recovers the log (see UploadLog::open) for further appends.
+  Result<std::unique_ptr<UploadLog>> openUpload(const Id& upload);
+  Result<std::unique_ptr<UploadLogReader>> readUpload(const Id& upload, std::uint64_t size);
+  // Removes a log once ingest has consumed it (data minimisation).
+  Status removeUpload(const Id& upload);
+
+  // --- keys ---
+  // Adds a master key and re-wraps every data key under it in one transaction.
+  Result<RotationResult> rotateMasterKey();
+  // Deletes a master key file that no data key needs any more.
+  Status retireMasterKey(const Id& key);
+  Result<Id> activeMasterKey();
+  std::vector<Id> masterKeys();
+
+  // --- deletion ---
+  // Destroys the recording for good, in an order a crash cannot reverse: the
+  // wrapped key goes first (secure_delete, WAL truncated), then its files,
+  // then its rows; a tombstone remains. `reason` is a code ([a-z_]), never
+  // free text, so that the tombstone holds no personal data. Idempotent.
+  Status deleteRecording(const Id& recording, std::string_view reason, std::int64_t now);
+  // Completes every deletion a crash interrupted.
+  Status finishPendingDeletions();
+
+  // For modules that add their own tables. Hold the lock while using it.
+  Database& database() { return *db_; }
+  std::mutex& databaseMutex() { return mutex_; }
+
+  std::string objectsDir() const;
+  std::string uploadsDir() const;
+  std::string objectPath(const Id& object) const { return joinPath(objectsDir(), object.hex()); }
+  std::string uploadPath(const Id& upload) const { return joinPath(uploadsDir(), upload.hex()); }
+
+ private:
+  Vault(VaultPaths paths, FileSystem& fs, KeyRing ring, std::unique_ptr<Database> db);
+  Result<SecretKey> dataKeyLocked(const Id& recording);
+  Result<Id> activeMasterKeyLocked();
+  Result<Id> uploadRecordingLocked(const Id& upload);
+  Status removeFilesAndRowsLocked(const Id& recording);
+  Status removeOrphanFiles();
+
+  const VaultPaths paths_;
+  FileSystem& fs_;
+  std::mutex mutex_;
+  KeyRing ring_;
+  std::unique_ptr<Database> db_;
+};
+
+std::string_view statusName(RecordingStatus status);
+
+}  // namespace storage

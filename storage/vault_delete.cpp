@@ -1,0 +1,183 @@
+// Vault: deleting recordings for good, and cleaning up after crashes.
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include "storage/vault.h"
+
+namespace storage {
+namespace {
+
+bool isReasonCode(std::string_view reason) {
+  if (reason.empty() || reason.size() > 64) return false;
+  for (char c : reason) {
+    if (!(c == '_' || (c >= 'a' && c <= 'z'))) return false;
+  }
+  return true;
+}
+
+// A reader in another connection can hold the WAL for a moment; wait it out
+// briefly rather than leave a deleted key in the WAL.
+Status checkpointWithRetry(Database& db) {
+  Status status;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    status = db.checkpointTruncate();
+    if (status || status.error().code != ErrorCode::kBusy) return status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return status;
+}
+
+// The first column of every row; `recording`, if given, is bound to ?1.
+Result<std::vector<std::string>> selectIds(Database& db, std::string_view sql,
+                                           std::optional<Id> recording = std::nullopt) {
+  auto select = db.prepare(sql);
+  if (!select) return std::unexpected(select.error());
+  if (recording) select->bind(1, recording->hex());
+  std::vector<std::string> ids;
+  for (;;) {
+    auto row = select->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return ids;
+    ids.push_back(select->columnText(0));
+  }
+}
+
+struct RecordingRow {
+  std::string purpose;
+  std::int64_t created_at;
+  std::string status;
+};
+
+// The row to delete; nullopt when only its tombstone is left; kNotFound when
+// there never was one. Statements are finished before returning: an open read
+// would stop the WAL checkpoint that deletion depends on.
+Result<std::optional<RecordingRow>> recordingForDeletion(Database& db, const Id& recording) {
+  auto select = db.prepare("SELECT purpose, created_at, status FROM recordings WHERE id = ?1");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, recording.hex()).step();
+  if (!row) return std::unexpected(row.error());
+  if (*row) {
+    return RecordingRow{select->columnText(0), select->columnInt(1), select->columnText(2)};
+  }
+  auto tomb = db.prepare("SELECT 1 FROM tombstones WHERE recording_id = ?1");
+  if (!tomb) return std::unexpected(tomb.error());
+  auto found = tomb->bind(1, recording.hex()).step();
+  if (!found) return std::unexpected(found.error());
+  if (*found) return std::nullopt;
+  return fail(ErrorCode::kNotFound, "no such recording");
+}
+
+}  // namespace
+
+Status Vault::deleteRecording(const Id& recording, std::string_view reason, std::int64_t now) {
+  if (!isReasonCode(reason)) {
+    return fail(ErrorCode::kInvalidArgument, "deletion reason must be a code of a-z and _");
+  }
+  std::lock_guard lock(mutex_);
+  auto current = recordingForDeletion(*db_, recording);
+  if (!current) return std::unexpected(current.error());
+  if (!current->has_value()) return {};  // already deleted: deletion is idempotent
+  const RecordingRow& row = **current;
+  if (row.status != "deleting") {
+    // Step 1, atomically: the key goes and the recording becomes "on its way
+    // out". From this commit on, nothing of it can be decrypted again.
+    auto txn = Transaction::begin(*db_);
+    if (!txn) return std::unexpected(txn.error());
+    auto drop_key = db_->prepare("DELETE FROM data_keys WHERE recording_id = ?1");
+    if (!drop_key) return std::unexpected(drop_key.error());
+    LV_TRY(drop_key->bind(1, recording.hex()).run());
+    auto mark = db_->prepare("UPDATE recordings SET status = 'deleting' WHERE id = ?1");
+    if (!mark) return std::unexpected(mark.error());
+    LV_TRY(mark->bind(1, recording.hex()).run());
+    auto tomb = db_->prepare(
+        "INSERT INTO tombstones (recording_id, purpose, created_at, deleted_at, reason) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!tomb) return std::unexpected(tomb.error());
+    LV_TRY(tomb->bind(1, recording.hex())
+               .bind(2, row.purpose)
+               .bind(3, row.created_at)
+               .bind(4, now)
+               .bind(5, reason)
+               .run());
+    LV_TRY(txn->commit());
+  }
+  return removeFilesAndRowsLocked(recording);
+}
+
+Status Vault::removeFilesAndRowsLocked(const Id& recording) {
+  // Step 2: no copy of the wrapped key may survive in the WAL.
+  LV_TRY(checkpointWithRetry(*db_));
+  // Step 3: the files. Already-missing files are what a resumed deletion finds.
+  auto objects = selectIds(*db_, "SELECT id FROM objects WHERE recording_id = ?1", recording);
+  if (!objects) return std::unexpected(objects.error());
+  auto uploads = selectIds(*db_, "SELECT id FROM uploads WHERE recording_id = ?1", recording);
+  if (!uploads) return std::unexpected(uploads.error());
+  auto removeAll = [&](const std::vector<std::string>& ids, bool object) -> Status {
+    for (const std::string& hex : ids) {
+      auto id = Id::parse(hex);
+      if (!id) return fail(ErrorCode::kDatabase, "malformed id in database");
+      auto gone = fs_.remove(object ? objectPath(*id) : uploadPath(*id));
+      if (!gone && gone.error().code != ErrorCode::kNotFound) return gone;
+    }
+    return {};
+  };
+  LV_TRY(removeAll(*objects, true));
+  LV_TRY(removeAll(*uploads, false));
+  LV_TRY(fs_.syncDir(objectsDir()));
+  LV_TRY(fs_.syncDir(uploadsDir()));
+  // Step 4: the rows; the tombstone stays.
+  auto txn = Transaction::begin(*db_);
+  if (!txn) return std::unexpected(txn.error());
+  for (std::string_view sql : {"DELETE FROM objects WHERE recording_id = ?1",
+                               "DELETE FROM uploads WHERE recording_id = ?1",
+                               "DELETE FROM recordings WHERE id = ?1"}) {
+    auto remove = db_->prepare(sql);
+    if (!remove) return std::unexpected(remove.error());
+    LV_TRY(remove->bind(1, recording.hex()).run());
+  }
+  return txn->commit();
+}
+
+Status Vault::finishPendingDeletions() {
+  std::lock_guard lock(mutex_);
+  auto pending = selectIds(*db_, "SELECT id FROM recordings WHERE status = 'deleting'");
+  if (!pending) return std::unexpected(pending.error());
+  for (const std::string& hex : *pending) {
+    auto id = Id::parse(hex);
+    if (!id) return fail(ErrorCode::kDatabase, "malformed recording id in database");
+    LV_TRY(removeFilesAndRowsLocked(*id));
+  }
+  return {};
+}
+
+Status Vault::removeOrphanFiles() {
+  std::lock_guard lock(mutex_);
+  for (bool objects : {true, false}) {
+    const std::string dir = objects ? objectsDir() : uploadsDir();
+    auto names = fs_.list(dir);
+    if (!names) return std::unexpected(names.error());
+    auto lookup = db_->prepare(objects ? "SELECT 1 FROM objects WHERE id = ?1"
+                                       : "SELECT 1 FROM uploads WHERE id = ?1");
+    if (!lookup) return std::unexpected(lookup.error());
+    bool removed = false;
+    for (const std::string& name : *names) {
+      // Leftovers of writers a crash interrupted: nothing else writes at open().
+      bool orphan = name.starts_with('.') && name.ends_with(".tmp");
+      if (Id::parse(name)) {
+        auto row = lookup->bind(1, name).step();
+        if (!row) return std::unexpected(row.error());
+        orphan = !*row;
+        lookup->reset();
+      }
+      if (orphan) {
+        LV_TRY(fs_.remove(joinPath(dir, name)));
+        removed = true;
+      }
+    }
+    if (removed) LV_TRY(fs_.syncDir(dir));
+  }
+  return {};
+}
+
+}  // namespace storage

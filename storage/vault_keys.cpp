@@ -1,0 +1,107 @@
+// Vault: master key rotation and retirement.
+#include "storage/vault.h"
+
+namespace storage {
+
+Result<Id> Vault::activeMasterKeyLocked() {
+  auto select = db_->prepare("SELECT value FROM settings WHERE name = 'active_master_key'");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(ErrorCode::kKeyFile, "no active master key; run lessonvault-admin init");
+  auto id = Id::parse(select->columnText(0));
+  if (!id) return fail(ErrorCode::kDatabase, "malformed active master key id in database");
+  return *id;
+}
+
+Result<Id> Vault::activeMasterKey() {
+  std::lock_guard lock(mutex_);
+  return activeMasterKeyLocked();
+}
+
+std::vector<Id> Vault::masterKeys() {
+  std::lock_guard lock(mutex_);
+  return ring_.ids();
+}
+
+Result<RotationResult> Vault::rotateMasterKey() {
+  std::lock_guard lock(mutex_);
+  // The new key file is durable before any data key depends on it. A crash
+  // before the commit leaves an unused key file and every row as it was.
+  auto new_id = KeyRing::generate(paths_.keys_dir);
+  if (!new_id) return std::unexpected(new_id.error());
+  auto ring = KeyRing::load(paths_.keys_dir);
+  if (!ring) return std::unexpected(ring.error());
+  const SecretKey* new_key = ring->find(*new_id);
+  if (new_key == nullptr) return fail(ErrorCode::kKeyFile, "new master key did not load");
+
+  struct Row {
+    Id recording;
+    WrappedKey wrapped;
+  };
+  std::vector<Row> rows;
+  auto txn = Transaction::begin(*db_);
+  if (!txn) return std::unexpected(txn.error());
+  auto select = db_->prepare("SELECT recording_id, master_key_id, wrapped FROM data_keys");
+  if (!select) return std::unexpected(select.error());
+  for (;;) {
+    auto row = select->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    auto recording = Id::parse(select->columnText(0));
+    auto master = Id::parse(select->columnText(1));
+    if (!recording || !master) return fail(ErrorCode::kDatabase, "malformed ids in data_keys");
+    rows.push_back({*recording, WrappedKey{*master, select->columnBlob(2)}});
+  }
+  auto update = db_->prepare(
+      "UPDATE data_keys SET master_key_id = ?2, wrapped = ?3 WHERE recording_id = ?1");
+  if (!update) return std::unexpected(update.error());
+  for (const Row& row : rows) {
+    auto data_key = unwrapDataKey(row.wrapped, row.recording, *ring);
+    if (!data_key) return std::unexpected(data_key.error());
+    auto rewrapped = wrapDataKey(*data_key, row.recording, *new_id, *new_key);
+    if (!rewrapped) return std::unexpected(rewrapped.error());
+    LV_TRY(update->bind(1, row.recording.hex())
+               .bind(2, new_id->hex())
+               .bindBlob(3, rewrapped->blob)
+               .run());
+  }
+  auto active = db_->prepare(
+      "UPDATE settings SET value = ?1 WHERE name = 'active_master_key'");
+  if (!active) return std::unexpected(active.error());
+  LV_TRY(active->bind(1, new_id->hex()).run());
+  LV_TRY(txn->commit());
+  ring_ = std::move(*ring);
+  // The old wrapped forms must not linger in the WAL once the old key is retired.
+  LV_TRY(db_->checkpointTruncate());
+  return RotationResult{*new_id, rows.size()};
+}
+
+Status Vault::retireMasterKey(const Id& key) {
+  std::lock_guard lock(mutex_);
+  auto active = activeMasterKeyLocked();
+  if (!active) return std::unexpected(active.error());
+  if (*active == key) {
+    return fail(ErrorCode::kInvalidArgument, "master key " + key.hex() +
+                                                 " is the active key; rotate first");
+  }
+  if (ring_.find(key) == nullptr) {
+    return fail(ErrorCode::kNotFound, "no master key " + key.hex() + " in the key directory");
+  }
+  auto count = db_->prepare("SELECT count(*) FROM data_keys WHERE master_key_id = ?1");
+  if (!count) return std::unexpected(count.error());
+  auto row = count->bind(1, key.hex()).step();
+  if (!row) return std::unexpected(row.error());
+  if (count->columnInt(0) != 0) {
+    return fail(ErrorCode::kInvalidArgument,
+                std::to_string(count->columnInt(0)) + " data keys are still wrapped under " +
+                    key.hex() + "; rotate first");
+  }
+  LV_TRY(KeyRing::removeKeyFile(paths_.keys_dir, key));
+  auto ring = KeyRing::load(paths_.keys_dir);
+  if (!ring) return std::unexpected(ring.error());
+  ring_ = std::move(*ring);
+  return {};
+}
+
+}  // namespace storage

@@ -1,0 +1,175 @@
+// Upload logs: append and reopen, record splitting, recovery from torn and
+// altered tails, and the random-access reader used by ingest.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "storage/upload_log.h"
+#include "tests/storage/test_util.h"
+
+namespace storage {
+namespace {
+
+using testing::keyFromByte;
+using testing::pseudoRandom;
+using testing::readFile;
+using testing::writeFile;
+
+class UploadLogTest : public ::testing::Test {
+ protected:
+  std::string path() const { return dir_.file(id_.hex()); }
+
+  std::unique_ptr<UploadLog> create() {
+    auto log = UploadLog::create(FileSystem::posix(), path(), id_, key_);
+    EXPECT_TRUE(log) << log.error().toString();
+    return std::move(*log);
+  }
+
+  std::vector<std::uint8_t> readBack(std::uint64_t size) {
+    auto reader = UploadLogReader::open(FileSystem::posix(), path(), id_, key_, size);
+    EXPECT_TRUE(reader) << reader.error().toString();
+    std::vector<std::uint8_t> out(size);
+    EXPECT_TRUE((*reader)->read(0, out));
+    return out;
+  }
+
+  testing::TempDir dir_;
+  Id id_ = *Id::random();
+  SecretKey key_ = keyFromByte(7);
+};
+
+TEST_F(UploadLogTest, AppendsAcknowledgeOffsetsAndSurviveReopening) {
+  const auto input = pseudoRandom(100000, 1);
+  {
+    auto log = create();
+    EXPECT_EQ(log->offset(), 0u);
+    EXPECT_EQ(*log->append(Bytes(input).first(1)), 1u);
+    EXPECT_EQ(*log->append(Bytes(input).subspan(1, 60000)), 60001u);
+    EXPECT_EQ(*log->append(Bytes(input).subspan(60001)), input.size());
+  }
+  auto log = UploadLog::open(FileSystem::posix(), path(), id_, key_);
+  ASSERT_TRUE(log) << log.error().toString();
+  EXPECT_EQ((*log)->offset(), input.size());
+  EXPECT_EQ((*log)->recordCount(), 3u);
+  EXPECT_EQ((*log)->bytesCut(), 0u);
+  EXPECT_EQ(readBack(input.size()), input);
+}
+
+TEST_F(UploadLogTest, ChunksLargerThanARecordAreSplit) {
+  const auto input = pseudoRandom(kMaxRecordSize * 2 + 5, 2);
+  auto log = create();
+  EXPECT_EQ(*log->append(input), input.size());
+  EXPECT_EQ(log->recordCount(), 3u);
+  EXPECT_EQ(std::filesystem::file_size(path()), kUploadHeaderSize + input.size() + 3 * kRecordOverhead);
+  EXPECT_EQ(readBack(input.size()), input);
+}
+
+TEST_F(UploadLogTest, RecoveryCutsATornTail) {
+  const auto input = pseudoRandom(3000, 3);
+  {
+    auto log = create();
+    ASSERT_TRUE(log->append(Bytes(input).first(1000)));
+    ASSERT_TRUE(log->append(Bytes(input).subspan(1000)));
+  }
+  const std::uint64_t first_record_end = kUploadHeaderSize + 1000 + kRecordOverhead;
+  for (std::uint64_t cut : {first_record_end + 1, first_record_end + 3,
+                            first_record_end + kRecordPrefixSize + 5,
+                            std::filesystem::file_size(path()) - 1}) {
+    SCOPED_TRACE("cut at " + std::to_string(cut));
+    std::filesystem::resize_file(path(), cut);
+    auto log = UploadLog::open(FileSystem::posix(), path(), id_, key_);
+    ASSERT_TRUE(log) << log.error().toString();
+    EXPECT_EQ((*log)->offset(), 1000u);
+    EXPECT_EQ((*log)->bytesCut(), cut - first_record_end);
+    EXPECT_EQ(std::filesystem::file_size(path()), first_record_end);
+    // Appending after recovery continues the log where it was cut.
+    EXPECT_EQ(*(*log)->append(Bytes(input).subspan(1000)), input.size());
+    EXPECT_EQ(readBack(input.size()), input);
+  }
+}
+
+TEST_F(UploadLogTest, RecoveryCutsAtTheFirstAlteredRecord) {
+  const auto input = pseudoRandom(3000, 4);
+  {
+    auto log = create();
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(log->append(Bytes(input).subspan(i * 1000, 1000)));
+  }
+  auto bytes = readFile(path());
+  const std::size_t second = kUploadHeaderSize + 1000 + kRecordOverhead;
+  bytes[second + kRecordPrefixSize + 500] ^= 0x01;  // inside record 1's ciphertext
+  writeFile(path(), bytes);
+  auto log = UploadLog::open(FileSystem::posix(), path(), id_, key_);
+  ASSERT_TRUE(log);
+  EXPECT_EQ((*log)->offset(), 1000u);
+  EXPECT_EQ((*log)->recordCount(), 1u);
+}
+
+TEST_F(UploadLogTest, RecordsCannotBeReorderedOrRepeated) {
+  const auto input = pseudoRandom(2000, 5);
+  {
+    auto log = create();
+    ASSERT_TRUE(log->append(Bytes(input).first(1000)));
+    ASSERT_TRUE(log->append(Bytes(input).subspan(1000)));
+  }
+  auto bytes = readFile(path());
+  const std::size_t record = 1000 + kRecordOverhead;
+  // Swap the two equal-sized records: each is now at the wrong index and offset.
+  std::swap_ranges(bytes.begin() + kUploadHeaderSize, bytes.begin() + kUploadHeaderSize + record,
+                   bytes.begin() + kUploadHeaderSize + record);
+  writeFile(path(), bytes);
+  auto log = UploadLog::open(FileSystem::posix(), path(), id_, key_);
+  ASSERT_TRUE(log);
+  EXPECT_EQ((*log)->offset(), 0u);
+}
+
+TEST_F(UploadLogTest, TheLogOfAnotherUploadIsRefused) {
+  create();
+  auto log = UploadLog::open(FileSystem::posix(), path(), *Id::random(), key_);
+  ASSERT_FALSE(log);
+  EXPECT_EQ(log.error().code, ErrorCode::kWrongObject);
+  writeFile(path(), pseudoRandom(200, 6));
+  log = UploadLog::open(FileSystem::posix(), path(), id_, key_);
+  ASSERT_FALSE(log);
+  EXPECT_EQ(log.error().code, ErrorCode::kBadMagic);
+}
+
+TEST_F(UploadLogTest, ReaderServesRandomRangesAndRefusesAShortLog) {
+  const auto input = pseudoRandom(50000, 8);
+  auto log = create();
+  std::mt19937_64 rng(8);
+  for (std::size_t at = 0; at < input.size();) {
+    const std::size_t n = std::min<std::size_t>(1 + rng() % 4000, input.size() - at);
+    ASSERT_TRUE(log->append(Bytes(input).subspan(at, n)));
+    at += n;
+  }
+  auto reader = UploadLogReader::open(FileSystem::posix(), path(), id_, key_, input.size());
+  ASSERT_TRUE(reader);
+  for (int i = 0; i < 2000; ++i) {
+    const std::size_t a = rng() % input.size();
+    std::vector<std::uint8_t> out(rng() % (input.size() - a + 1));
+    ASSERT_TRUE((*reader)->read(a, out));
+    ASSERT_TRUE(std::equal(out.begin(), out.end(), input.begin() + static_cast<std::ptrdiff_t>(a)));
+  }
+  auto longer = UploadLogReader::open(FileSystem::posix(), path(), id_, key_, input.size() + 1);
+  ASSERT_FALSE(longer);
+  EXPECT_EQ(longer.error().code, ErrorCode::kTruncated);
+}
+
+TEST_F(UploadLogTest, ReaderDetectsAnAlteredRecord) {
+  const auto input = pseudoRandom(5000, 9);
+  create()->append(input);
+  auto bytes = readFile(path());
+  bytes[kUploadHeaderSize + kRecordPrefixSize + 10] ^= 0x80;
+  writeFile(path(), bytes);
+  auto reader = UploadLogReader::open(FileSystem::posix(), path(), id_, key_, input.size());
+  ASSERT_TRUE(reader);  // the index is built from the headers alone
+  std::vector<std::uint8_t> out(100);
+  auto status = (*reader)->read(0, out);
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code, ErrorCode::kSegmentAuth);
+  EXPECT_NE(status.error().message.find("record 0"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace storage

@@ -1,0 +1,271 @@
+// The vault end to end on a real SQLite database and real files: rotation,
+// shredding, crash-interrupted deletion, orphan cleanup, and no plaintext at rest.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "storage/schema.h"
+#include "storage/vault.h"
+#include "tests/storage/test_util.h"
+
+namespace storage {
+namespace {
+
+using testing::pseudoRandom;
+using testing::readFile;
+
+class VaultTest : public ::testing::Test {
+ protected:
+  VaultTest() {
+    paths_ = {dir_.file("data"), dir_.file("db/lessonvault.db"), dir_.file("keys")};
+    auto init = Vault::initialize(paths_);
+    EXPECT_TRUE(init) << init.error().toString();
+    reopen();
+  }
+
+  void reopen() {
+    vault_.reset();
+    auto vault = Vault::open(paths_);
+    ASSERT_TRUE(vault) << vault.error().toString();
+    vault_ = std::move(*vault);
+  }
+
+  Id newRecording() {
+    auto id = vault_->createRecording(
+        {acl::Purpose::kTeacherTraining, *acl::parseDate("2027-06-30")}, 1000);
+    EXPECT_TRUE(id) << id.error().toString();
+    return *id;
+  }
+
+  Id storeObject(const Id& recording, const std::vector<std::uint8_t>& plain) {
+    auto object = vault_->startObject(recording);
+    EXPECT_TRUE(object) << object.error().toString();
+    EXPECT_TRUE(object->writer->append(plain));
+    auto size = object->writer->finish();
+    EXPECT_TRUE(size);
+    EXPECT_TRUE(vault_->addObject(recording, object->id, ObjectKind::kMedia, *size, 1001));
+    return object->id;
+  }
+
+  std::vector<std::uint8_t> readObject(const Id& object) {
+    auto reader = vault_->openObject(object);
+    EXPECT_TRUE(reader) << reader.error().toString();
+    if (!reader) return {};
+    std::vector<std::uint8_t> out((*reader)->size());
+    EXPECT_TRUE((*reader)->read(0, out));
+    return out;
+  }
+
+  std::vector<std::uint8_t> wrappedKeyOf(const Id& recording) {
+    auto select = vault_->database().prepare("SELECT wrapped FROM data_keys WHERE recording_id = ?1");
+    select->bind(1, recording.hex());
+    EXPECT_TRUE(*select->step());
+    return select->columnBlob(0);
+  }
+
+  // Every byte of the database, its WAL and its shared-memory index.
+  std::vector<std::uint8_t> databaseBytes() {
+    std::vector<std::uint8_t> all;
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      const std::string path = paths_.database + suffix;
+      if (!std::filesystem::exists(path)) continue;
+      auto bytes = readFile(path);
+      all.insert(all.end(), bytes.begin(), bytes.end());
+    }
+    return all;
+  }
+
+  testing::TempDir dir_;
+  VaultPaths paths_;
+  std::unique_ptr<Vault> vault_;
+};
+
+TEST_F(VaultTest, InitializeIsIdempotentAndSetsTheConnectionUp) {
+  const auto keys = vault_->masterKeys();
+  ASSERT_EQ(keys.size(), 1u);
+  vault_.reset();
+  ASSERT_TRUE(Vault::initialize(paths_));
+  reopen();
+  EXPECT_EQ(vault_->masterKeys(), keys) << "a second initialize must reuse the key";
+
+  auto& db = vault_->database();
+  for (auto [pragma, expected] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"PRAGMA journal_mode", "wal"}, {"PRAGMA synchronous", "2"},
+           {"PRAGMA foreign_keys", "1"},   {"PRAGMA secure_delete", "1"},
+           {"PRAGMA user_version", "1"}}) {
+    auto stmt = db.prepare(pragma);
+    ASSERT_TRUE(stmt && *stmt->step());
+    EXPECT_EQ(stmt->columnText(0), expected) << pragma;
+  }
+  struct stat st {};
+  ASSERT_EQ(::stat(paths_.keys_dir.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+}
+
+TEST_F(VaultTest, ANewerSchemaIsRefused) {
+  ASSERT_TRUE(vault_->database().exec("PRAGMA user_version = 99"));
+  vault_.reset();
+  auto vault = Vault::open(paths_);
+  ASSERT_FALSE(vault);
+  EXPECT_NE(vault.error().message.find("newer than this program"), std::string::npos);
+}
+
+TEST_F(VaultTest, ObjectsRoundTripAndSurviveRotationAndRetirement) {
+  const Id a = newRecording();
+  const Id b = newRecording();
+  const auto plain_a = pseudoRandom(300000, 1);
+  const auto plain_b = pseudoRandom(1000, 2);
+  const Id object_a = storeObject(a, plain_a);
+  const Id object_b = storeObject(b, plain_b);
+  const Id old_key = *vault_->activeMasterKey();
+  const auto wrapped_before = wrappedKeyOf(a);
+
+  auto rotation = vault_->rotateMasterKey();
+  ASSERT_TRUE(rotation) << rotation.error().toString();
+  EXPECT_EQ(rotation->rewrapped, 2u);
+  EXPECT_EQ(*vault_->activeMasterKey(), rotation->new_key);
+  EXPECT_NE(wrappedKeyOf(a), wrapped_before);
+  EXPECT_EQ(readObject(object_a), plain_a);
+
+  ASSERT_TRUE(vault_->retireMasterKey(old_key));
+  EXPECT_FALSE(std::filesystem::exists(paths_.keys_dir + "/" + old_key.hex() + ".key"));
+  reopen();  // and from a fresh start, with only the new key on disk
+  EXPECT_EQ(readObject(object_a), plain_a);
+  EXPECT_EQ(readObject(object_b), plain_b);
+  EXPECT_EQ(vault_->masterKeys().size(), 1u);
+}
+
+TEST_F(VaultTest, TheActiveOrAStillNeededKeyCannotBeRetired) {
+  newRecording();
+  const Id old_key = *vault_->activeMasterKey();
+  auto active = vault_->retireMasterKey(old_key);
+  ASSERT_FALSE(active);
+  EXPECT_NE(active.error().message.find("active key"), std::string::npos);
+}
+
+TEST_F(VaultTest, AWrappedKeyMovedToAnotherRecordingDoesNotOpen) {
+  const Id a = newRecording();
+  const Id b = newRecording();
+  const Id object_b = storeObject(b, pseudoRandom(100, 3));
+  auto update = vault_->database().prepare("UPDATE data_keys SET wrapped = ?1 WHERE recording_id = ?2");
+  ASSERT_TRUE(update->bindBlob(1, wrappedKeyOf(a)).bind(2, b.hex()).run());
+  auto reader = vault_->openObject(object_b);
+  ASSERT_FALSE(reader);
+  EXPECT_EQ(reader.error().code, ErrorCode::kKeyUnwrap);
+}
+
+TEST_F(VaultTest, DeletionShredsTheKeyFilesAndRowsAndKeepsATombstone) {
+  const Id keep = newRecording();
+  const Id doomed = newRecording();
+  const Id kept_object = storeObject(keep, pseudoRandom(5000, 4));
+  const Id object = storeObject(doomed, pseudoRandom(5000, 5));
+  auto upload = vault_->createUpload(doomed, 10, 1002);
+  ASSERT_TRUE(upload);
+  const auto wrapped_before = wrappedKeyOf(doomed);
+  ASSERT_TRUE(vault_->rotateMasterKey());  // an older wrapped form existed too
+  const auto wrapped = wrappedKeyOf(doomed);
+  const std::string object_path = vault_->objectPath(object);
+  const std::string upload_path = vault_->uploadPath(*upload);
+
+  auto deleted = vault_->deleteRecording(doomed, "purpose_ended", 2000);
+  ASSERT_TRUE(deleted) << deleted.error().toString();
+
+  const auto bytes = databaseBytes();
+  EXPECT_FALSE(testing::containsAnyWindow(bytes, wrapped, wrapped.size()))
+      << "the wrapped key survives in the database or WAL";
+  EXPECT_FALSE(testing::containsAnyWindow(bytes, wrapped_before, wrapped_before.size()))
+      << "a pre-rotation wrapped key survives in the database or WAL";
+  EXPECT_FALSE(std::filesystem::exists(object_path));
+  EXPECT_FALSE(std::filesystem::exists(upload_path));
+  auto reader = vault_->openObject(object);
+  ASSERT_FALSE(reader);
+  EXPECT_EQ(reader.error().code, ErrorCode::kNotFound);
+  auto status = vault_->status(doomed);
+  ASSERT_FALSE(status);
+
+  auto tomb = vault_->database().prepare(
+      "SELECT purpose, deleted_at, reason FROM tombstones WHERE recording_id = ?1");
+  tomb->bind(1, doomed.hex());
+  ASSERT_TRUE(*tomb->step());
+  EXPECT_EQ(tomb->columnText(0), "teacher_training");
+  EXPECT_EQ(tomb->columnInt(1), 2000);
+  EXPECT_EQ(tomb->columnText(2), "purpose_ended");
+
+  EXPECT_TRUE(vault_->deleteRecording(doomed, "purpose_ended", 2001)) << "must be idempotent";
+  EXPECT_EQ(readObject(kept_object), pseudoRandom(5000, 4)) << "another recording was harmed";
+}
+
+TEST_F(VaultTest, ADeletionInterruptedAfterTheKeyIsGoneFinishesAtTheNextStart) {
+  const Id doomed = newRecording();
+  const Id object = storeObject(doomed, pseudoRandom(5000, 6));
+  // What a crash right after step 1 leaves: key gone, status 'deleting', files present.
+  ASSERT_TRUE(vault_->database().exec("BEGIN"));
+  ASSERT_TRUE(vault_->database().exec("DELETE FROM data_keys WHERE recording_id = '" + doomed.hex() + "'"));
+  ASSERT_TRUE(vault_->database().exec("UPDATE recordings SET status = 'deleting' WHERE id = '" + doomed.hex() + "'"));
+  ASSERT_TRUE(vault_->database().exec("COMMIT"));
+  const std::string path = vault_->objectPath(object);
+  ASSERT_TRUE(std::filesystem::exists(path));
+  EXPECT_FALSE(vault_->openObject(object)) << "a half-deleted recording must not be readable";
+
+  reopen();
+  EXPECT_FALSE(std::filesystem::exists(path));
+  EXPECT_FALSE(vault_->status(doomed));
+}
+
+TEST_F(VaultTest, OrphanFilesFromACrashAreRemovedAtOpen) {
+  const Id recording = newRecording();
+  auto object = vault_->startObject(recording);
+  ASSERT_TRUE(object->writer->append(pseudoRandom(100, 7)));
+  ASSERT_TRUE(object->writer->finish());  // published, but never recorded: a crash here
+  const std::string orphan = vault_->objectPath(object->id);
+  const std::string temp = vault_->objectsDir() + "/." + Id::random()->hex() + ".tmp";
+  testing::writeFile(temp, {1, 2, 3});
+  const Id kept = storeObject(recording, pseudoRandom(100, 8));
+  reopen();
+  EXPECT_FALSE(std::filesystem::exists(orphan));
+  EXPECT_FALSE(std::filesystem::exists(temp));
+  EXPECT_TRUE(std::filesystem::exists(vault_->objectPath(kept)));
+}
+
+TEST_F(VaultTest, NoPlaintextIsEverWrittenToDisk) {
+  const Id recording = newRecording();
+  const auto plain = pseudoRandom(2 * 1024 * 1024, 9);
+  auto upload = vault_->createUpload(recording, plain.size(), 1003);
+  ASSERT_TRUE(upload);
+  {
+    auto log = vault_->openUpload(*upload);
+    ASSERT_TRUE(log);
+    for (std::size_t at = 0; at < plain.size(); at += 300000) {
+      ASSERT_TRUE((*log)->append(Bytes(plain).subspan(at, std::min<std::size_t>(300000, plain.size() - at))));
+    }
+  }
+  auto reader = vault_->readUpload(*upload, plain.size());
+  ASSERT_TRUE(reader);
+  std::vector<std::uint8_t> copy(plain.size());
+  ASSERT_TRUE((*reader)->read(0, copy));
+  const Id object = storeObject(recording, copy);
+  EXPECT_EQ(readObject(object), plain);
+
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.path())) {
+    if (!entry.is_regular_file()) continue;
+    EXPECT_FALSE(testing::containsAnyWindow(readFile(entry.path()), plain, 64))
+        << entry.path() << " holds plaintext";
+  }
+  ASSERT_TRUE(vault_->removeUpload(*upload));
+  EXPECT_FALSE(std::filesystem::exists(vault_->uploadPath(*upload)));
+}
+
+TEST_F(VaultTest, ConstraintAndNotFoundErrorsHaveTheirOwnCodes) {
+  const Id recording = newRecording();
+  const Id object = storeObject(recording, pseudoRandom(10, 1));
+  auto dup = vault_->addObject(recording, object, ObjectKind::kPoster, 10, 1);
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, ErrorCode::kConstraint);
+  auto missing = vault_->startObject(*Id::random());
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace storage
