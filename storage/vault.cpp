@@ -82,14 +82,18 @@ Status Vault::initialize(const VaultPaths& paths) {
 }
 
 Result<std::unique_ptr<Vault>> Vault::open(const VaultPaths& paths, FileSystem& fs) {
+  // open() never creates anything: a missing piece means an installation that
+  // was never initialised, or a path that is wrong; say which, and the fix.
+  for (const std::string& path : {paths.database, paths.keys_dir, paths.data_dir}) {
+    auto exists = fs.exists(path);
+    if (!exists) return std::unexpected(exists.error());
+    if (!*exists) {
+      return fail(ErrorCode::kNotFound,
+                  path + " does not exist; run lessonvault-admin init (or fix the path)");
+    }
+  }
   auto ring = KeyRing::load(paths.keys_dir);
   if (!ring) return std::unexpected(ring.error());
-  auto exists = fs.exists(paths.database);
-  if (!exists) return std::unexpected(exists.error());
-  if (!*exists) {
-    return fail(ErrorCode::kNotFound, "database " + paths.database +
-                                          " does not exist; run lessonvault-admin init");
-  }
   auto db = Database::open(paths.database);
   if (!db) return std::unexpected(db.error());
   LV_TRY(migrate(**db));
@@ -103,6 +107,13 @@ Result<std::unique_ptr<Vault>> Vault::open(const VaultPaths& paths, FileSystem& 
   LV_TRY(vault->finishPendingDeletions());
   LV_TRY(vault->removeOrphanFiles());
   return vault;
+}
+
+Status Vault::healthCheck() {
+  std::lock_guard lock(mutex_);
+  auto probe = db_->prepare("SELECT count(*) FROM settings");
+  if (!probe) return std::unexpected(probe.error());
+  return probe->run();
 }
 
 Result<Id> Vault::createRecording(const NewRecording& recording, std::int64_t now) {

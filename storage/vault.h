@@ -102,6 +102,9 @@ class Vault {
   // Completes every deletion a crash interrupted.
   Status finishPendingDeletions();
 
+  // A cheap query through the shared connection, for /healthz.
+  Status healthCheck();
+
   // For modules that add their own tables. Hold the lock while using it.
   Database& database() { return *db_; }
   std::mutex& databaseMutex() { return mutex_; }

@@ -2,11 +2,8 @@
 """Independent reference implementation of storage/FORMAT.md, written from the
 document alone with Python's `cryptography` package (Debian: python3-cryptography).
 
-It prints the known-answer vectors that tests/storage/format_kat_test.cpp pins, and
-`--check FILE KIND` decrypts a file the C++ code wrote, so the two
-implementations keep each other honest. Usage:
-  format_reference.py                 print the vectors
-  format_reference.py --check-object PATH DATA_KEY_HEX OBJECT_ID_HEX SIZE
+It prints the known-answer vectors that tests/storage/format_kat_test.cpp pins,
+so the two implementations keep each other honest. Usage: format_reference.py
 """
 import struct
 import sys
@@ -17,7 +14,6 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 OBJECT_MAGIC = b"LVLTOBJ"
 UPLOAD_MAGIC = b"LVLTUPL"
-TAG = 16
 
 
 def hkdf(ikm, salt, info):
@@ -33,25 +29,6 @@ def object_bytes(data_key, salt, prefix, object_id, segment_size, plaintext):
         last = i == len(chunks) - 1
         nonce = prefix + struct.pack(">I", i) + (b"\x01" if last else b"\x00")
         out += aead.encrypt(nonce, chunk, None)
-    return out
-
-
-def object_plaintext(data, data_key, object_id, size):
-    assert data[:8] == OBJECT_MAGIC + b"\x01", "magic"
-    segment_size = struct.unpack(">I", data[8:12])[0]
-    salt, prefix, oid = data[12:44], data[44:51], data[51:67]
-    assert oid == object_id, "object id"
-    aead = AESGCM(hkdf(data_key, salt, b"lessonvault object v1" + oid))
-    aead.decrypt(prefix + b"\x00\x00\x00\x00\x02", data[67:83], data[:67])
-    count = max(1, -(-size // segment_size))
-    out, at = b"", 83
-    for i in range(count):
-        last = i == count - 1
-        n = (size - i * segment_size if last else segment_size) + TAG
-        nonce = prefix + struct.pack(">I", i) + (b"\x01" if last else b"\x00")
-        out += aead.decrypt(nonce, data[at:at + n], None)
-        at += n
-    assert at == len(data), "trailing bytes"
     return out
 
 
@@ -83,18 +60,11 @@ def vectors():
 
 
 def main(argv):
-    if len(argv) == 6 and argv[1] == "--check-object":
-        path, key_hex, id_hex, size = argv[2], argv[3], argv[4], int(argv[5])
-        with open(path, "rb") as f:
-            data = f.read()
-        plain = object_plaintext(data, bytes.fromhex(key_hex), bytes.fromhex(id_hex), size)
-        sys.stdout.buffer.write(plain)
-        return 0
-    if len(argv) == 1:
-        vectors()
-        return 0
-    print(__doc__, file=sys.stderr)
-    return 2
+    if len(argv) != 1:
+        print(__doc__, file=sys.stderr)
+        return 2
+    vectors()
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,104 @@
+#include "server/admin/admin_commands.h"
+
+#include "storage/vault.h"
+
+namespace server::admin {
+namespace {
+
+storage::VaultPaths vaultPaths(const Config& config) {
+  return {config.data_dir, config.database_path, config.keys_dir};
+}
+
+int failWith(std::ostream& err, const storage::Error& error) {
+  err << "lessonvault-admin: " << error.toString() << "\n";
+  return kExitFailure;
+}
+
+int expectArgs(const std::vector<std::string>& args, std::size_t n, std::ostream& err) {
+  if (args.size() == n) return kExitOk;
+  err << "lessonvault-admin: expected " << n << " argument(s), got " << args.size()
+      << "; see --help\n";
+  return kExitUsage;
+}
+
+int init(const Config& config, const std::vector<std::string>& args, std::ostream& out,
+         std::ostream& err) {
+  if (int usage = expectArgs(args, 0, err)) return usage;
+  if (auto done = storage::Vault::initialize(vaultPaths(config)); !done) {
+    return failWith(err, done.error());
+  }
+  auto vault = storage::Vault::open(vaultPaths(config));
+  if (!vault) return failWith(err, vault.error());
+  auto active = (*vault)->activeMasterKey();
+  if (!active) return failWith(err, active.error());
+  out << "ready: database " << config.database_path << ", data " << config.data_dir
+      << ", active master key " << active->hex() << " in " << config.keys_dir << "\n";
+  return kExitOk;
+}
+
+int listMasterKeys(const Config& config, const std::vector<std::string>& args,
+                   std::ostream& out, std::ostream& err) {
+  if (int usage = expectArgs(args, 0, err)) return usage;
+  auto vault = storage::Vault::open(vaultPaths(config));
+  if (!vault) return failWith(err, vault.error());
+  auto active = (*vault)->activeMasterKey();
+  if (!active) return failWith(err, active.error());
+  for (const storage::Id& id : (*vault)->masterKeys()) {
+    out << id.hex() << (id == *active ? "  active" : "") << "\n";
+  }
+  return kExitOk;
+}
+
+int rotateMasterKey(const Config& config, const std::vector<std::string>& args,
+                    std::ostream& out, std::ostream& err) {
+  if (int usage = expectArgs(args, 0, err)) return usage;
+  auto vault = storage::Vault::open(vaultPaths(config));
+  if (!vault) return failWith(err, vault.error());
+  auto previous = (*vault)->activeMasterKey();
+  if (!previous) return failWith(err, previous.error());
+  auto rotation = (*vault)->rotateMasterKey();
+  if (!rotation) return failWith(err, rotation.error());
+  out << "new active master key " << rotation->new_key.hex() << "; re-wrapped "
+      << rotation->rewrapped << " data key(s)\n"
+      << "retire the previous key when no backup needs it any more:\n"
+      << "  lessonvault-admin retire-master-key " << previous->hex() << "\n";
+  return kExitOk;
+}
+
+int retireMasterKey(const Config& config, const std::vector<std::string>& args,
+                    std::ostream& out, std::ostream& err) {
+  if (int usage = expectArgs(args, 1, err)) return usage;
+  auto id = storage::Id::parse(args[0]);
+  if (!id) {
+    err << "lessonvault-admin: \"" << args[0] << "\" is not a master key id (32 hex digits)\n";
+    return kExitUsage;
+  }
+  auto vault = storage::Vault::open(vaultPaths(config));
+  if (!vault) return failWith(err, vault.error());
+  if (auto done = (*vault)->retireMasterKey(*id); !done) return failWith(err, done.error());
+  out << "retired master key " << id->hex() << " (its key file is deleted)\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> kCommands = {
+      {"init", "",
+       "create the data and key directories, the first master key and the database "
+       "(idempotent: an existing installation is left as it is)",
+       init},
+      {"list-master-keys", "", "list the master keys in the key directory and which is active",
+       listMasterKeys},
+      {"rotate-master-key", "",
+       "add a master key, make it active and re-wrap every recording's data key under it "
+       "in one transaction",
+       rotateMasterKey},
+      {"retire-master-key", "ID",
+       "delete a master key file that no data key needs any more (refuses the active key)",
+       retireMasterKey},
+  };
+  return kCommands;
+}
+
+}  // namespace server::admin

@@ -1,0 +1,252 @@
+#include "server/config.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Exception.h>
+#include <Poco/String.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+
+namespace server {
+namespace {
+
+using Field = std::variant<std::string Config::*, int Config::*, std::uint16_t Config::*>;
+
+// Extra validation for a string value: an error message, or nothing when the value is fine.
+using Check = std::optional<std::string> (*)(const std::string& value);
+
+struct KeySpec {
+  std::string_view key;
+  Field field;
+  std::string_view help;
+  bool required;
+  long min;  // integer fields only
+  long max;
+  Check check;
+};
+
+std::optional<std::string> checkHost(const std::string& value) {
+  // Enough to catch typos and stray quotes; resolution happens when the socket is bound.
+  const bool plausible = !value.empty() && std::ranges::all_of(value, [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == '-';
+  });
+  if (plausible) return std::nullopt;
+  return "expected an IP address or host name, got \"" + value + "\"";
+}
+
+std::optional<std::string> checkLevel(const std::string& value) {
+  static constexpr std::array<std::string_view, 9> kLevels = {
+      "none", "fatal", "critical", "error", "warning", "notice", "information", "debug", "trace"};
+  if (std::ranges::find(kLevels, value) != kLevels.end()) return std::nullopt;
+  return "expected one of none, fatal, critical, error, warning, notice, information, debug, "
+         "trace; got \"" +
+         value + "\"";
+}
+
+std::optional<std::string> checkTimeZone(const std::string& value) {
+  const std::string expected =
+      "expected a time zone name such as Europe/Amsterdam, got \"" + value + "\"";
+  // The charset has no '.', so neither ".." nor a leading '/' can take the name outside the
+  // zoneinfo directory: the key can never be used to read another file.
+  const bool plain_name =
+      !value.empty() && value.front() != '/' && std::ranges::all_of(value, [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '+' ||
+               c == '-';
+      });
+  if (!plain_name) return expected;
+  // zoneinfo also holds tables (zone.tab, ...) and directories; only TZif files are zones.
+  std::ifstream file(std::string(kZoneInfoDir) + "/" + value, std::ios::binary);
+  std::array<char, 4> magic{};
+  if (!file.read(magic.data(), magic.size()) || std::string_view(magic.data(), 4) != "TZif") {
+    return expected + " (no such zone under " + std::string(kZoneInfoDir) + ")";
+  }
+  return std::nullopt;
+}
+
+// The one list of keys: reading, validation, typo detection and --help all come from it.
+// Adding a key means adding a Config member and one row here.
+const std::array kKeys = std::to_array<KeySpec>({
+    {"server.host", &Config::listen_host, "Address to listen on (IPv4, IPv6 or host name).", false,
+     0, 0, checkHost},
+    {"server.port", &Config::listen_port, "TCP port to listen on; 0 picks a free port.", false, 0,
+     65535, nullptr},
+    {"server.threads", &Config::max_threads, "Most requests served at the same time.", false, 1,
+     1024, nullptr},
+    {"server.queue", &Config::max_queued, "Most accepted connections waiting for a thread.", false,
+     1, 10000, nullptr},
+    {"server.keep_alive_timeout_s", &Config::keep_alive_timeout_s,
+     "Seconds an idle keep-alive connection stays open.", false, 1, 300, nullptr},
+    {"server.max_keep_alive_requests", &Config::max_keep_alive_requests,
+     "Requests served on one connection before it is closed.", false, 1, 100000, nullptr},
+    {"storage.data_dir", &Config::data_dir, "Directory for encrypted media and uploads.", true, 0,
+     0, nullptr},
+    {"storage.database", &Config::database_path, "SQLite database file.", true, 0, 0, nullptr},
+    {"storage.keys_dir", &Config::keys_dir,
+     "Directory holding the master key files (keep it outside data_dir).", true, 0, 0, nullptr},
+    {"log.level", &Config::log_level,
+     "Least severe level logged: none, fatal, critical, error, warning, notice, information, "
+     "debug or trace.",
+     false, 0, 0, checkLevel},
+    {"log.file", &Config::log_file, "Log file; empty logs to standard output.", false, 0, 0,
+     nullptr},
+    {"school.time_zone", &Config::time_zone,
+     "Time zone of the school's calendar dates, as named under /usr/share/zoneinfo.", false, 0, 0,
+     checkTimeZone},
+});
+
+constexpr std::array<std::string_view, 4> kCheckedSections = {"server", "storage", "log", "school"};
+
+std::optional<std::string> parseInteger(const std::string& text, long min, long max, long& value) {
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || stop != end || value < min || value > max) {
+    return "expected an integer " + std::to_string(min) + ".." + std::to_string(max) + ", got \"" +
+           text + "\"";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> assign(const KeySpec& spec, const std::string& value, Config& config) {
+  if (const auto* text = std::get_if<std::string Config::*>(&spec.field)) {
+    if (spec.check != nullptr) {
+      if (auto problem = spec.check(value)) return problem;
+    }
+    config.*(*text) = value;
+    return std::nullopt;
+  }
+  long number = 0;
+  if (auto problem = parseInteger(value, spec.min, spec.max, number)) return problem;
+  // The range check above guarantees both narrowings are exact.
+  if (const auto* port = std::get_if<std::uint16_t Config::*>(&spec.field)) {
+    config.*(*port) = static_cast<std::uint16_t>(number);
+  } else {
+    config.*std::get<int Config::*>(spec.field) = static_cast<int>(number);
+  }
+  return std::nullopt;
+}
+
+void collectKeys(const Poco::Util::AbstractConfiguration& source, const std::string& key,
+                 std::vector<std::string>& out) {
+  if (source.has(key)) out.push_back(key);
+  Poco::Util::AbstractConfiguration::Keys children;
+  source.keys(key, children);
+  for (const auto& child : children) collectKeys(source, key + "." + child, out);
+}
+
+std::string knownKeysIn(std::string_view section) {
+  std::string names;
+  for (const auto& spec : kKeys) {
+    if (spec.key.size() > section.size() && spec.key.starts_with(section) &&
+        spec.key[section.size()] == '.') {
+      if (!names.empty()) names += ", ";
+      names += spec.key.substr(section.size() + 1);
+    }
+  }
+  return names;
+}
+
+std::optional<ConfigError> findUnknownKey(const Poco::Util::AbstractConfiguration& source) {
+  for (const auto section : kCheckedSections) {
+    std::vector<std::string> present;
+    collectKeys(source, std::string(section), present);
+    std::ranges::sort(present);
+    for (const auto& key : present) {
+      const bool known = std::ranges::any_of(kKeys, [&](const KeySpec& s) { return s.key == key; });
+      if (!known) {
+        return ConfigError{key, "unknown key; known keys under \"" + std::string(section) +
+                                    ".\": " + knownKeysIn(section)};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::string defaultOf(const KeySpec& spec) {
+  const Config defaults;
+  return std::visit(
+      [&](auto member) {
+        const auto& value = defaults.*member;
+        if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::string>) {
+          return value.empty() ? std::string("empty") : value;
+        } else {
+          return std::to_string(value);
+        }
+      },
+      spec.field);
+}
+
+// `text` word-wrapped to `width` columns, each line starting with `indent`.
+std::string wrapped(std::string_view text, std::string_view indent, std::size_t width) {
+  std::string out;
+  std::size_t column = 0;
+  while (!text.empty()) {
+    const std::size_t space = text.find(' ');
+    const std::string_view word = text.substr(0, space);
+    text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
+    if (column > 0 && column + 1 + word.size() > width) {
+      out += '\n';
+      column = 0;
+    }
+    out += column == 0 ? std::string(indent) : std::string(" ");
+    out += word;
+    column += (column == 0 ? indent.size() : 1) + word.size();
+  }
+  return out + "\n";
+}
+
+}  // namespace
+
+std::string ConfigError::describe() const { return key.empty() ? message : key + ": " + message; }
+
+std::expected<Config, ConfigError> loadConfig(const Poco::Util::AbstractConfiguration& source) {
+  if (auto unknown = findUnknownKey(source)) return std::unexpected(*unknown);
+  Config config;
+  for (const auto& spec : kKeys) {
+    const std::string key(spec.key);
+    if (!source.has(key)) {
+      if (spec.required) return std::unexpected(ConfigError{key, "required key is missing"});
+      continue;
+    }
+    const std::string value = Poco::trim(source.getRawString(key));
+    if (spec.required && value.empty()) {
+      return std::unexpected(ConfigError{key, "required key is empty"});
+    }
+    if (auto problem = assign(spec, value, config)) {
+      return std::unexpected(ConfigError{key, *problem});
+    }
+  }
+  return config;
+}
+
+std::expected<Config, ConfigError> loadConfigFile(const std::string& path) {
+  Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file;
+  try {
+    file = new Poco::Util::PropertyFileConfiguration(path);
+  } catch (const Poco::Exception& e) {
+    return std::unexpected(
+        ConfigError{"", "cannot read config file \"" + path + "\": " + e.displayText()});
+  }
+  return loadConfig(*file);
+}
+
+std::string describeConfigKeys() {
+  std::ostringstream out;
+  for (const auto& spec : kKeys) {
+    out << "  " << spec.key << " ("
+        << (spec.required ? std::string("required") : "default: " + defaultOf(spec)) << ")\n"
+        << wrapped(spec.help, "      ", 80);
+  }
+  return out.str();
+}
+
+}  // namespace server

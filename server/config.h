@@ -1,0 +1,59 @@
+// Server configuration: the properties file is read once, at start-up, into a plain Config
+// that is passed down; no module reads configuration on its own.
+//
+// Every key under the prefixes "server.", "storage.", "log." and "school." must be known:
+// an unknown key there is a typo and stops start-up, like a bad or missing value does. Each
+// error names the key and says what was expected. Values are taken literally (no ${...}
+// expansion, surrounding whitespace trimmed); relative paths are kept as given, so they
+// resolve against the working directory of the process.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <string>
+
+namespace Poco::Util {
+class AbstractConfiguration;
+}
+
+namespace server {
+
+// Member initializers are the defaults; the three storage paths have none (required keys).
+struct Config {
+  std::string listen_host = "127.0.0.1";       // server.host
+  std::uint16_t listen_port = 8080;            // server.port; 0 = ephemeral (tests)
+  int max_threads = 128;                       // server.threads
+  int max_queued = 256;                        // server.queue
+  int keep_alive_timeout_s = 15;               // server.keep_alive_timeout_s
+  int max_keep_alive_requests = 1000;          // server.max_keep_alive_requests
+  std::string data_dir;                        // storage.data_dir (required)
+  std::string database_path;                   // storage.database (required)
+  std::string keys_dir;                        // storage.keys_dir (required)
+  std::string log_level = "information";       // log.level, a Poco level name
+  std::string log_file;                        // log.file; empty = stdout
+  std::string time_zone = "Europe/Amsterdam";  // school.time_zone, under kZoneInfoDir
+};
+
+// Where time zone names are looked up; a name must be a relative path below it.
+inline constexpr std::string_view kZoneInfoDir = "/usr/share/zoneinfo";
+
+struct ConfigError {
+  std::string key;      // the offending key; empty when the file itself cannot be read
+  std::string message;  // what is wrong and what is expected
+
+  // "key: message", or just the message when there is no key.
+  std::string describe() const;
+};
+
+// Reads and validates every key. Returns the first error found; unknown keys are reported
+// before missing ones, since a misspelt key usually explains the missing one.
+std::expected<Config, ConfigError> loadConfig(const Poco::Util::AbstractConfiguration& source);
+
+// Reads a Java-style properties file (Poco::Util::PropertyFileConfiguration) and validates it
+// as loadConfig does. An unreadable file is an error with an empty key.
+std::expected<Config, ConfigError> loadConfigFile(const std::string& path);
+
+// One paragraph per key (name, default, meaning) for `lessonvault --help`.
+std::string describeConfigKeys();
+
+}  // namespace server

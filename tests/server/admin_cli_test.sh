@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# lessonvault-admin through its real entry point, and the server's refusal to
+# start on an installation that is missing or unsafe.
+# Usage: admin_cli_test.sh PATH_TO_LESSONVAULT_ADMIN PATH_TO_LESSONVAULT
+set -uo pipefail
+admin=$1
+server=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# expect RC NEEDLE CMD...: runs CMD, checks its exit code and that NEEDLE is in its output.
+expect() {
+  local rc=$1 needle=$2 output status
+  shift 2
+  output=$("$@" 2>&1); status=$?
+  [[ $status -eq $rc ]] || fail "$* exited $status, expected $rc: $output"
+  [[ $output == *"$needle"* ]] || fail "$* did not print '$needle': $output"
+  printf '%s' "$output"
+}
+
+cat > "$tmp/lv.properties" <<CONF
+server.port = 0
+storage.data_dir = $tmp/var/data
+storage.database = $tmp/var/lv.db
+storage.keys_dir = $tmp/var/keys
+CONF
+cfg=(--config "$tmp/lv.properties")
+
+expect 0 "Commands:" "$admin" --help > /dev/null
+for word in init list-master-keys rotate-master-key retire-master-key --config; do
+  expect 0 "$word" "$admin" --help > /dev/null
+done
+expect 64 "unknown command" "$admin" "${cfg[@]}" frobnicate > /dev/null
+expect 64 "" "$admin" "${cfg[@]}" > /dev/null
+expect 78 "storage.data_dir" "$admin" --config /dev/null init > /dev/null
+
+# The server refuses to start before init, and says what to do.
+expect 78 "lessonvault-admin init" "$server" "${cfg[@]}" > /dev/null
+
+out=$(expect 0 "ready:" "$admin" "${cfg[@]}" init) || exit 1
+key=$(ls "$tmp/var/keys")
+[[ $key =~ ^[0-9a-f]{32}\.key$ ]] || fail "unexpected key file name: $key"
+[[ $(stat -c %a "$tmp/var/keys/$key") == 600 ]] || fail "key file is not mode 600"
+[[ $(stat -c %a "$tmp/var/keys") == 700 ]] || fail "key directory is not mode 700"
+[[ -f $tmp/var/lv.db ]] || fail "no database created"
+out2=$(expect 0 "ready:" "$admin" "${cfg[@]}" init) || exit 1
+[[ $out == "$out2" ]] || fail "a second init changed something: $out / $out2"
+
+old=${key%.key}
+expect 0 "$old  active" "$admin" "${cfg[@]}" list-master-keys > /dev/null
+expect 1 "active key" "$admin" "${cfg[@]}" retire-master-key "$old" > /dev/null
+expect 64 "not a master key id" "$admin" "${cfg[@]}" retire-master-key ../../etc/passwd > /dev/null
+expect 0 "re-wrapped 0 data key(s)" "$admin" "${cfg[@]}" rotate-master-key > /dev/null
+expect 0 "retired master key $old" "$admin" "${cfg[@]}" retire-master-key "$old" > /dev/null
+[[ $(ls "$tmp/var/keys" | wc -l) == 1 ]] || fail "expected exactly one key file after retiring"
+
+# A key file others can read stops both programs, naming the file and the fix.
+new=$(ls "$tmp/var/keys")
+chmod 644 "$tmp/var/keys/$new"
+expect 1 "chmod 600" "$admin" "${cfg[@]}" list-master-keys > /dev/null
+expect 78 "chmod 600" "$server" "${cfg[@]}" > /dev/null
+echo "admin_cli_test: ok"
