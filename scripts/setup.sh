@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib/apt.sh
 
 ensure_packages cmake g++ make pkg-config \
-  libpoco-dev libssl-dev libsqlite3-dev \
+  libpoco-dev libssl-dev libsqlite3-dev tzdata \
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
 
 echo "==> building into build/"

@@ -23,7 +23,8 @@ class WritableFile {
  public:
   virtual ~WritableFile() = default;
   virtual Status append(Bytes data) = 0;
-  virtual Status sync() = 0;  // fsync: data and the metadata needed to read it
+  // Makes the data durable with the metadata needed to read it (fdatasync).
+  virtual Status sync() = 0;
 };
 
 // A file open for positional reads. Thread-safe (pread).

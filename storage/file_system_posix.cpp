@@ -48,7 +48,9 @@ class PosixWritableFile final : public WritableFile {
   }
 
   Status sync() override {
-    if (::fsync(fd_.get()) != 0) return ioError("fsync", path_, errno);
+    // fdatasync flushes the data and the metadata needed to read it back
+    // (the size of a grown file); only timestamps are left to the kernel.
+    if (::fdatasync(fd_.get()) != 0) return ioError("fdatasync", path_, errno);
     return {};
   }
 

@@ -48,32 +48,37 @@ ObjectReader::ObjectReader(std::unique_ptr<RandomAccessFile> file, ObjectCipher 
   cache_.resize(cipher_.segmentSize());
 }
 
-Status ObjectReader::loadSegment(std::uint64_t index) {
-  if (index == cached_index_) return {};
+std::size_t ObjectReader::plainSize(std::uint64_t index) const {
+  const std::uint64_t segment = cipher_.segmentSize();
+  return index + 1 == segment_count_ ? static_cast<std::size_t>(size_ - index * segment)
+                                     : static_cast<std::size_t>(segment);
+}
+
+Status ObjectReader::decryptSegment(std::uint64_t index, MutableBytes out) {
   const std::uint64_t segment = cipher_.segmentSize();
   const bool last = index + 1 == segment_count_;
-  const std::size_t plain = last ? static_cast<std::size_t>(size_ - index * segment)
-                                 : static_cast<std::size_t>(segment);
-  MutableBytes sealed = MutableBytes(ciphertext_).first(plain + kGcmTagSize);
+  MutableBytes sealed = MutableBytes(ciphertext_).first(out.size() + kGcmTagSize);
   LV_TRY(file_->readAt(kObjectHeaderSize + index * (segment + kGcmTagSize), sealed));
-  cached_index_ = UINT64_MAX;
   ++segments_decrypted_;
-  auto opened = cipher_.open(static_cast<std::uint32_t>(index), last, sealed,
-                             MutableBytes(cache_).first(plain));
-  if (!opened) {
-    if (opened.error().code != ErrorCode::kSegmentAuth) return opened;
-    // A last segment that opens as a middle one means the file was cut at a
-    // segment boundary and the recorded size was changed to match.
-    if (last && cipher_.open(static_cast<std::uint32_t>(index), false, sealed,
-                             MutableBytes(cache_).first(plain))) {
-      cleanse(cache_);
-      return fail(ErrorCode::kTruncated, "object ends at segment " + std::to_string(index) +
-                                             " without its final segment");
-    }
-    return fail(ErrorCode::kSegmentAuth, "segment " + std::to_string(index) + " of " +
-                                             std::to_string(segment_count_) +
-                                             " failed authentication");
+  auto opened = cipher_.open(static_cast<std::uint32_t>(index), last, sealed, out);
+  if (opened) return {};
+  if (opened.error().code != ErrorCode::kSegmentAuth) return opened;
+  // A last segment that opens as a middle one means the file was cut at a
+  // segment boundary and the recorded size was changed to match.
+  if (last && cipher_.open(static_cast<std::uint32_t>(index), false, sealed, out)) {
+    cleanse(out);
+    return fail(ErrorCode::kTruncated, "object ends at segment " + std::to_string(index) +
+                                           " without its final segment");
   }
+  return fail(ErrorCode::kSegmentAuth, "segment " + std::to_string(index) + " of " +
+                                           std::to_string(segment_count_) +
+                                           " failed authentication");
+}
+
+Status ObjectReader::loadSegment(std::uint64_t index) {
+  if (index == cached_index_) return {};
+  cached_index_ = UINT64_MAX;
+  LV_TRY(decryptSegment(index, MutableBytes(cache_).first(plainSize(index))));
   cached_index_ = index;
   return {};
 }
@@ -87,6 +92,17 @@ Status ObjectReader::read(std::uint64_t offset, MutableBytes out) {
   while (done < out.size()) {
     const std::uint64_t at = offset + done;
     const std::uint64_t index = at / segment;
+    const std::size_t whole = plainSize(index);
+    if (at == index * segment && out.size() - done >= whole && index != cached_index_) {
+      // The range covers this segment entirely: decrypt straight into the
+      // caller's buffer and skip the cache (and a copy of the segment).
+      if (auto direct = decryptSegment(index, out.subspan(done, whole)); !direct) {
+        cleanse(out);
+        return direct;
+      }
+      done += whole;
+      continue;
+    }
     if (auto loaded = loadSegment(index); !loaded) {
       cleanse(out);
       return loaded;

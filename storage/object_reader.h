@@ -36,6 +36,9 @@ class ObjectReader {
 
  private:
   ObjectReader(std::unique_ptr<RandomAccessFile> file, ObjectCipher cipher, std::uint64_t size);
+  std::size_t plainSize(std::uint64_t index) const;
+  // Reads, authenticates and decrypts segment `index` into `out` (its plain size).
+  Status decryptSegment(std::uint64_t index, MutableBytes out);
   // Makes `cache_` hold segment `index`, decrypting it if needed.
   Status loadSegment(std::uint64_t index);
 
