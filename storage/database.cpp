@@ -1,6 +1,11 @@
 #include "storage/database.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace storage {
 
@@ -99,6 +104,14 @@ bool Statement::columnIsNull(int index) const {
 void Database::Close::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 
 Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
+  // The database holds personal data and wrapped keys: create it 0600 whatever
+  // the umask. SQLite gives the -wal and -shm files the database file's mode.
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return fail(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
+                "open " + path + ": " + std::strerror(errno));
+  }
+  ::close(fd);
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW |

@@ -38,12 +38,13 @@ expect 78 "storage.data_dir" "$admin" --config /dev/null init > /dev/null
 # The server refuses to start before init, and says what to do.
 expect 78 "lessonvault-admin init" "$server" "${cfg[@]}" > /dev/null
 
-out=$(expect 0 "ready:" "$admin" "${cfg[@]}" init) || exit 1
+out=$(umask 022; expect 0 "ready:" "$admin" "${cfg[@]}" init) || exit 1
 key=$(ls "$tmp/var/keys")
 [[ $key =~ ^[0-9a-f]{32}\.key$ ]] || fail "unexpected key file name: $key"
 [[ $(stat -c %a "$tmp/var/keys/$key") == 600 ]] || fail "key file is not mode 600"
 [[ $(stat -c %a "$tmp/var/keys") == 700 ]] || fail "key directory is not mode 700"
 [[ -f $tmp/var/lv.db ]] || fail "no database created"
+[[ $(stat -c %a "$tmp/var/lv.db") == 600 ]] || fail "database is not mode 600"
 out2=$(expect 0 "ready:" "$admin" "${cfg[@]}" init) || exit 1
 [[ $out == "$out2" ]] || fail "a second init changed something: $out / $out2"
 

@@ -98,9 +98,16 @@ TEST_F(VaultTest, InitializeIsIdempotentAndSetsTheConnectionUp) {
     ASSERT_TRUE(stmt && *stmt->step());
     EXPECT_EQ(stmt->columnText(0), expected) << pragma;
   }
-  struct stat st {};
-  ASSERT_EQ(::stat(paths_.keys_dir.c_str(), &st), 0);
-  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  auto mode = [](const std::string& path) {
+    struct stat st {};
+    EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+    return st.st_mode & 0777;
+  };
+  EXPECT_EQ(mode(paths_.keys_dir), 0700u);
+  EXPECT_EQ(mode(paths_.data_dir), 0700u);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    EXPECT_EQ(mode(paths_.database + suffix), 0600u) << suffix;  // whatever the umask
+  }
 }
 
 TEST_F(VaultTest, ANewerSchemaIsRefused) {
