@@ -7,8 +7,10 @@ namespace acl {
 
 std::string_view purposeName(Purpose purpose) {
   switch (purpose) {
-    case Purpose::kTeacherTraining: return "teacher_training";
-    case Purpose::kStudentSupport: return "student_support";
+    case Purpose::kTeacherTraining:
+      return "teacher_training";
+    case Purpose::kStudentSupport:
+      return "student_support";
   }
   return "";
 }

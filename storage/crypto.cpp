@@ -25,18 +25,15 @@ Result<SecretKey> SecretKey::random() {
 
 Result<SecretKey> SecretKey::fromBytes(Bytes bytes) {
   if (bytes.size() != kKeySize) {
-    return fail(ErrorCode::kInvalidArgument,
-                "a key must be " + std::to_string(kKeySize) + " bytes, got " +
-                    std::to_string(bytes.size()));
+    return fail(ErrorCode::kInvalidArgument, "a key must be " + std::to_string(kKeySize) +
+                                                 " bytes, got " + std::to_string(bytes.size()));
   }
   SecretKey key;
   std::memcpy(key.bytes_.data(), bytes.data(), kKeySize);
   return key;
 }
 
-SecretKey::SecretKey(SecretKey&& other) noexcept : bytes_(other.bytes_) {
-  cleanse(other.bytes_);
-}
+SecretKey::SecretKey(SecretKey&& other) noexcept : bytes_(other.bytes_) { cleanse(other.bytes_); }
 
 SecretKey& SecretKey::operator=(SecretKey&& other) noexcept {
   if (this != &other) {
@@ -136,9 +133,8 @@ Status AesGcm::seal(Bytes nonce, Bytes associated, Bytes plaintext, MutableBytes
   EVP_CIPHER_CTX* ctx = encrypt_.get();
   int len = 0;
   if (EVP_EncryptInit_ex2(ctx, nullptr, nullptr, nonce.data(), nullptr) != 1 ||
-      (!associated.empty() &&
-       EVP_EncryptUpdate(ctx, nullptr, &len, associated.data(),
-                         static_cast<int>(associated.size())) != 1) ||
+      (!associated.empty() && EVP_EncryptUpdate(ctx, nullptr, &len, associated.data(),
+                                                static_cast<int>(associated.size())) != 1) ||
       EVP_EncryptUpdate(ctx, ciphertext.data(), &len, plaintext.data(),
                         static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx, ciphertext.data() + len, &len) != 1 ||
@@ -158,9 +154,8 @@ Status AesGcm::open(Bytes nonce, Bytes associated, Bytes ciphertext, Bytes tag,
   EVP_CIPHER_CTX* ctx = decrypt_.get();
   int len = 0;
   if (EVP_DecryptInit_ex2(ctx, nullptr, nullptr, nonce.data(), nullptr) != 1 ||
-      (!associated.empty() &&
-       EVP_DecryptUpdate(ctx, nullptr, &len, associated.data(),
-                         static_cast<int>(associated.size())) != 1) ||
+      (!associated.empty() && EVP_DecryptUpdate(ctx, nullptr, &len, associated.data(),
+                                                static_cast<int>(associated.size())) != 1) ||
       EVP_DecryptUpdate(ctx, plaintext.data(), &len, ciphertext.data(),
                         static_cast<int>(ciphertext.size())) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kGcmTagSize,

@@ -73,8 +73,7 @@ class AesGcm {
 
   // Decrypts and authenticates. On an authentication failure returns
   // kSegmentAuth and wipes `plaintext`, so no unauthenticated byte escapes.
-  Status open(Bytes nonce, Bytes associated, Bytes ciphertext, Bytes tag,
-              MutableBytes plaintext);
+  Status open(Bytes nonce, Bytes associated, Bytes ciphertext, Bytes tag, MutableBytes plaintext);
 
  private:
   struct CtxFree {

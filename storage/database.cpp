@@ -1,21 +1,26 @@
 #include "storage/database.h"
 
-#include <fcntl.h>
-#include <sqlite3.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
 
 namespace storage {
 
 Error sqliteError(sqlite3* db, int rc, std::string_view what) {
   ErrorCode code = ErrorCode::kDatabase;
   switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT: code = ErrorCode::kConstraint; break;
+    case SQLITE_CONSTRAINT:
+      code = ErrorCode::kConstraint;
+      break;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: code = ErrorCode::kBusy; break;
-    default: break;
+    case SQLITE_LOCKED:
+      code = ErrorCode::kBusy;
+      break;
+    default:
+      break;
   }
   std::string message(what);
   message += ": ";
@@ -92,7 +97,8 @@ std::string Statement::columnText(int index) const {
 std::vector<std::uint8_t> Statement::columnBlob(int index) const {
   const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_.get(), index));
   const int size = sqlite3_column_bytes(stmt_.get(), index);
-  return data == nullptr ? std::vector<std::uint8_t>() : std::vector<std::uint8_t>(data, data + size);
+  return data == nullptr ? std::vector<std::uint8_t>()
+                         : std::vector<std::uint8_t>(data, data + size);
 }
 
 bool Statement::columnIsNull(int index) const {
@@ -113,19 +119,19 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   }
   ::close(fd);
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW |
-                               SQLITE_OPEN_EXRESCODE,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &raw,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE,
+      nullptr);
   // sqlite3_open_v2 hands back a handle even on failure; it must still be closed.
   std::unique_ptr<Database> db(new Database(raw));
   if (rc != SQLITE_OK) return std::unexpected(sqliteError(raw, rc, "open " + path));
   sqlite3_busy_timeout(raw, 5000);
   // secure_delete overwrites deleted content (wrapped keys) with zeros instead
   // of leaving it in free pages; FULL syncs the WAL on every commit.
-  LV_TRY(db->exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-      "PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF;"));
+  LV_TRY(
+      db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+               "PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF;"));
   auto mode = db->prepare("PRAGMA journal_mode");
   if (!mode) return std::unexpected(mode.error());
   auto row = mode->step();

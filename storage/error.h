@@ -48,11 +48,11 @@ inline std::unexpected<Error> fail(ErrorCode code, std::string message) {
 }
 
 // Returns the error of a failed Result/Status from the enclosing function.
-#define LV_TRY(expr)                                        \
-  do {                                                      \
-    if (auto lv_try_status_ = (expr); !lv_try_status_) {    \
+#define LV_TRY(expr)                                             \
+  do {                                                           \
+    if (auto lv_try_status_ = (expr); !lv_try_status_) {         \
       return std::unexpected(std::move(lv_try_status_).error()); \
-    }                                                       \
+    }                                                            \
   } while (0)
 
 }  // namespace storage

@@ -1,11 +1,10 @@
 // FileSystem over POSIX calls. Every fd is owned by UniqueFd; EINTR is retried.
+#include <cerrno>
+#include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "storage/file_system.h"
 

@@ -1,11 +1,10 @@
 #include "storage/keys.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "storage/file_system.h"
 #include "storage/hex.h"
@@ -52,8 +51,8 @@ Result<std::pair<Id, SecretKey>> readKeyFile(const std::string& path, const std:
   // "<magic><id hex> <key hex>\n"
   const std::size_t expected = kKeyFileMagic.size() + 32 + 1 + 64 + 1;
   if (content.size() != expected || !content.starts_with(kKeyFileMagic) ||
-      content.substr(kKeyFileMagic.size(), 32) != id_hex || content[kKeyFileMagic.size() + 32] != ' ' ||
-      content.back() != '\n') {
+      content.substr(kKeyFileMagic.size(), 32) != id_hex ||
+      content[kKeyFileMagic.size() + 32] != ' ' || content.back() != '\n') {
     return keyFileError(path, "malformed (expected one line: magic, id, 64 hex digits)");
   }
   auto id = Id::parse(id_hex);
@@ -70,7 +69,7 @@ Result<std::pair<Id, SecretKey>> readKeyFile(const std::string& path, const std:
 }
 
 std::array<std::uint8_t, kWrapLabel.size() + 2 * Id::kSize> wrapAssociated(const Id& recording,
-                                                                            const Id& master) {
+                                                                           const Id& master) {
   std::array<std::uint8_t, kWrapLabel.size() + 2 * Id::kSize> ad{};
   std::memcpy(ad.data(), kWrapLabel.data(), kWrapLabel.size());
   std::memcpy(ad.data() + kWrapLabel.size(), recording.bytes().data(), Id::kSize);
@@ -86,7 +85,8 @@ Result<KeyRing> KeyRing::load(const std::string& dir) {
     return fail(ErrorCode::kKeyFile, "key directory " + dir + ": " + std::strerror(errno));
   }
   if ((st.st_mode & 022) != 0) {
-    return fail(ErrorCode::kKeyFile, "key directory " + dir + " is writable by group or others (mode " +
+    return fail(ErrorCode::kKeyFile, "key directory " + dir +
+                                         " is writable by group or others (mode " +
                                          permissionsText(st.st_mode) + "); run chmod 700");
   }
   auto names = FileSystem::posix().list(dir);
@@ -117,7 +117,9 @@ Result<Id> KeyRing::generate(const std::string& dir) {
   const std::string path = joinPath(dir, id->hex() + std::string(kSuffix));
   auto file = fs.createNew(temp);
   Status status = file ? Status{} : std::unexpected(file.error());
-  if (status) status = (*file)->append(Bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+  if (status)
+    status =
+        (*file)->append(Bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
   if (status) status = (*file)->sync();
   cleanse(MutableBytes(reinterpret_cast<std::uint8_t*>(text.data()), text.size()));
   if (status) status = fs.rename(temp, path);

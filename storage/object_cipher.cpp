@@ -4,6 +4,7 @@
 #include <string>
 
 #include "storage/byte_order.h"
+#include "storage/file_key.h"
 
 namespace storage {
 namespace {
@@ -32,21 +33,11 @@ std::array<std::uint8_t, kGcmNonceSize> makeNonce(const ObjectHeaderBytes& heade
   return nonce;
 }
 
-Result<AesGcm> deriveAead(const SecretKey& data_key, Bytes salt, const Id& id) {
-  std::array<std::uint8_t, kInfoLabel.size() + Id::kSize> info{};
-  std::memcpy(info.data(), kInfoLabel.data(), kInfoLabel.size());
-  std::memcpy(info.data() + kInfoLabel.size(), id.bytes().data(), Id::kSize);
-  auto file_key = hkdfSha256(data_key, salt, info);
-  if (!file_key) return std::unexpected(file_key.error());
-  return AesGcm::create(*file_key);
-}
-
 Bytes headerBody(const ObjectHeaderBytes& header) { return Bytes(header).first(kTagAt); }
 
 }  // namespace
 
-ObjectCipher::ObjectCipher(AesGcm aead, const ObjectHeaderBytes& header,
-                           std::uint32_t segment_size)
+ObjectCipher::ObjectCipher(AesGcm aead, const ObjectHeaderBytes& header, std::uint32_t segment_size)
     : aead_(std::move(aead)), header_(header), segment_size_(segment_size) {}
 
 Result<ObjectCipher> ObjectCipher::forNewObject(const SecretKey& data_key, const Id& object_id,
@@ -67,7 +58,7 @@ Result<ObjectCipher> ObjectCipher::forNewObject(const SecretKey& data_key, const
   std::memcpy(header.data() + kPrefixAt, nonce_prefix.data(), kNoncePrefixSize);
   std::memcpy(header.data() + kIdAt, object_id.bytes().data(), Id::kSize);
 
-  auto aead = deriveAead(data_key, salt, object_id);
+  auto aead = deriveFileAead(data_key, kInfoLabel, salt, object_id);
   if (!aead) return std::unexpected(aead.error());
   auto nonce = makeNonce(header, 0, kFlagHeader);
   LV_TRY(aead->seal(nonce, headerBody(header), {}, {},
@@ -91,8 +82,8 @@ Result<ObjectCipher> ObjectCipher::fromHeader(const SecretKey& data_key, const I
   std::memcpy(header_id.data(), header.data() + kIdAt, Id::kSize);
   // The key is derived from the id the header claims; the tag then proves the
   // claim, and only after that is it compared with the id the caller expects.
-  auto aead = deriveAead(data_key, Bytes(header).subspan(kSaltAt, kObjectSaltSize),
-                         Id::fromBytes(header_id));
+  auto aead = deriveFileAead(data_key, kInfoLabel, Bytes(header).subspan(kSaltAt, kObjectSaltSize),
+                             Id::fromBytes(header_id));
   if (!aead) return std::unexpected(aead.error());
   auto nonce = makeNonce(header, 0, kFlagHeader);
   std::array<std::uint8_t, 0> nothing{};
@@ -133,8 +124,7 @@ Status ObjectCipher::open(std::uint32_t index, bool last, Bytes ciphertext_and_t
                     ciphertext_and_tag.subspan(plaintext.size()), plaintext);
 }
 
-std::uint64_t ObjectCipher::segmentCount(std::uint32_t segment_size,
-                                         std::uint64_t plaintext_size) {
+std::uint64_t ObjectCipher::segmentCount(std::uint32_t segment_size, std::uint64_t plaintext_size) {
   // An empty object still has one (empty) last segment.
   return plaintext_size == 0 ? 1 : (plaintext_size + segment_size - 1) / segment_size;
 }

@@ -67,8 +67,8 @@ Status ObjectReader::decryptSegment(std::uint64_t index, MutableBytes out) {
   // segment boundary and the recorded size was changed to match.
   if (last && cipher_.open(static_cast<std::uint32_t>(index), false, sealed, out)) {
     cleanse(out);
-    return fail(ErrorCode::kTruncated, "object ends at segment " + std::to_string(index) +
-                                           " without its final segment");
+    return fail(ErrorCode::kTruncated,
+                "object ends at segment " + std::to_string(index) + " without its final segment");
   }
   return fail(ErrorCode::kSegmentAuth, "segment " + std::to_string(index) + " of " +
                                            std::to_string(segment_count_) +

@@ -6,8 +6,7 @@
 namespace storage {
 
 Result<std::unique_ptr<ObjectWriter>> ObjectWriter::create(FileSystem& fs, const std::string& dir,
-                                                           const Id& id,
-                                                           const SecretKey& data_key,
+                                                           const Id& id, const SecretKey& data_key,
                                                            std::uint32_t segment_size) {
   std::array<std::uint8_t, kObjectSaltSize> salt{};
   std::array<std::uint8_t, kNoncePrefixSize> prefix{};
@@ -20,8 +19,8 @@ Result<std::unique_ptr<ObjectWriter>> ObjectWriter::create(FileSystem& fs, const
   std::string temp_path = joinPath(dir, "." + id.hex() + ".tmp");
   auto file = fs.createNew(temp_path);
   if (!file) return std::unexpected(file.error());
-  std::unique_ptr<ObjectWriter> writer(new ObjectWriter(fs, dir, id, std::move(*cipher),
-                                                        std::move(*file), temp_path));
+  std::unique_ptr<ObjectWriter> writer(
+      new ObjectWriter(fs, dir, id, std::move(*cipher), std::move(*file), temp_path));
   if (auto written = writer->file_->append(writer->cipher_.header()); !written) {
     writer->abandon();
     return std::unexpected(written.error());

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "storage/byte_order.h"
+#include "storage/file_key.h"
 
 namespace storage {
 namespace {
@@ -14,15 +15,6 @@ constexpr std::size_t kSaltAt = 8;
 constexpr std::size_t kSaltSize = 32;
 constexpr std::size_t kIdAt = kSaltAt + kSaltSize;
 constexpr std::string_view kInfoLabel = "lessonvault upload v1";
-
-Result<AesGcm> deriveAead(const SecretKey& data_key, Bytes salt, const Id& id) {
-  std::array<std::uint8_t, kInfoLabel.size() + Id::kSize> info{};
-  std::memcpy(info.data(), kInfoLabel.data(), kInfoLabel.size());
-  std::memcpy(info.data() + kInfoLabel.size(), id.bytes().data(), Id::kSize);
-  auto log_key = hkdfSha256(data_key, salt, info);
-  if (!log_key) return std::unexpected(log_key.error());
-  return AesGcm::create(*log_key);
-}
 
 }  // namespace
 
@@ -37,7 +29,7 @@ Result<UploadCipher> UploadCipher::forNewLog(const SecretKey& data_key, const Id
   header[sizeof kMagic] = kVersion;
   std::memcpy(header.data() + kSaltAt, salt.data(), kSaltSize);
   std::memcpy(header.data() + kIdAt, upload_id.bytes().data(), Id::kSize);
-  auto aead = deriveAead(data_key, salt, upload_id);
+  auto aead = deriveFileAead(data_key, kInfoLabel, salt, upload_id);
   if (!aead) return std::unexpected(aead.error());
   return UploadCipher(std::move(*aead), header);
 }
@@ -48,15 +40,16 @@ Result<UploadCipher> UploadCipher::fromHeader(const SecretKey& data_key, const I
     return fail(ErrorCode::kBadMagic, "not a LessonVault upload log");
   }
   if (bytes[sizeof kMagic] != kVersion) {
-    return fail(ErrorCode::kBadMagic, "unsupported upload log version " +
-                                          std::to_string(bytes[sizeof kMagic]));
+    return fail(ErrorCode::kBadMagic,
+                "unsupported upload log version " + std::to_string(bytes[sizeof kMagic]));
   }
   if (std::memcmp(bytes.data() + kIdAt, expected_id.bytes().data(), Id::kSize) != 0) {
     return fail(ErrorCode::kWrongObject, "upload log belongs to another upload");
   }
   UploadHeaderBytes header{};
   std::memcpy(header.data(), bytes.data(), kUploadHeaderSize);
-  auto aead = deriveAead(data_key, Bytes(header).subspan(kSaltAt, kSaltSize), expected_id);
+  auto aead =
+      deriveFileAead(data_key, kInfoLabel, Bytes(header).subspan(kSaltAt, kSaltSize), expected_id);
   if (!aead) return std::unexpected(aead.error());
   return UploadCipher(std::move(*aead), header);
 }

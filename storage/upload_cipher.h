@@ -39,8 +39,7 @@ using UploadHeaderBytes = std::array<std::uint8_t, kUploadHeaderSize>;
 
 class UploadCipher {
  public:
-  static Result<UploadCipher> forNewLog(const SecretKey& data_key, const Id& upload_id,
-                                        Bytes salt);
+  static Result<UploadCipher> forNewLog(const SecretKey& data_key, const Id& upload_id, Bytes salt);
   // kBadMagic for a foreign file or version, kWrongObject for another upload's log.
   static Result<UploadCipher> fromHeader(const SecretKey& data_key, const Id& expected_id,
                                          Bytes header);

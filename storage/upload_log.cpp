@@ -89,13 +89,12 @@ Result<std::unique_ptr<UploadLog>> UploadLog::create(FileSystem& fs, const std::
   LV_TRY(fs.syncDir(dir));
   auto file = fs.openAppend(path);
   if (!file) return std::unexpected(file.error());
-  return std::unique_ptr<UploadLog>(new UploadLog(fs, path, std::move(*cipher), std::move(*file),
-                                                  kUploadHeaderSize, 0, 0));
+  return std::unique_ptr<UploadLog>(
+      new UploadLog(fs, path, std::move(*cipher), std::move(*file), kUploadHeaderSize, 0, 0));
 }
 
 Result<std::unique_ptr<UploadLog>> UploadLog::open(FileSystem& fs, const std::string& path,
-                                                   const Id& upload_id,
-                                                   const SecretKey& data_key) {
+                                                   const Id& upload_id, const SecretKey& data_key) {
   auto reader = fs.openRead(path);
   if (!reader) return std::unexpected(reader.error());
   auto file_size = (*reader)->size();
@@ -220,8 +219,9 @@ Status UploadLogReader::read(std::uint64_t offset, MutableBytes out) {
   while (done < out.size()) {
     const std::uint64_t at = offset + done;
     // The first record starting after `at`, minus one, is the one holding it.
-    auto next = std::upper_bound(index_.begin(), index_.end(), at,
-                                 [](std::uint64_t v, const Record& r) { return v < r.plain_offset; });
+    auto next =
+        std::upper_bound(index_.begin(), index_.end(), at,
+                         [](std::uint64_t v, const Record& r) { return v < r.plain_offset; });
     const std::size_t record = static_cast<std::size_t>(next - index_.begin()) - 1;
     if (auto loaded = load(record); !loaded) {
       cleanse(out);

@@ -25,11 +25,16 @@ Result<RecordingStatus> parseStatus(std::string_view name) {
 
 std::string_view statusName(RecordingStatus status) {
   switch (status) {
-    case RecordingStatus::kUploading: return "uploading";
-    case RecordingStatus::kProcessing: return "processing";
-    case RecordingStatus::kReady: return "ready";
-    case RecordingStatus::kFailed: return "failed";
-    case RecordingStatus::kDeleting: return "deleting";
+    case RecordingStatus::kUploading:
+      return "uploading";
+    case RecordingStatus::kProcessing:
+      return "processing";
+    case RecordingStatus::kReady:
+      return "ready";
+    case RecordingStatus::kFailed:
+      return "failed";
+    case RecordingStatus::kDeleting:
+      return "deleting";
   }
   return "";
 }
@@ -66,8 +71,9 @@ Status Vault::initialize(const VaultPaths& paths) {
   // No active key yet: use the only key present, or make the first one.
   std::vector<Id> ids = ring->ids();
   if (ids.size() > 1) {
-    return fail(ErrorCode::kKeyFile, "key directory holds several master keys but the database "
-                                     "names none as active");
+    return fail(ErrorCode::kKeyFile,
+                "key directory holds several master keys but the database "
+                "names none as active");
   }
   Id key_id = ids.empty() ? Id::fromBytes({}) : ids.front();
   if (ids.empty()) {
@@ -75,8 +81,8 @@ Status Vault::initialize(const VaultPaths& paths) {
     if (!generated) return std::unexpected(generated.error());
     key_id = *generated;
   }
-  auto insert = (*db)->prepare(
-      "INSERT INTO settings (name, value) VALUES ('active_master_key', ?1)");
+  auto insert =
+      (*db)->prepare("INSERT INTO settings (name, value) VALUES ('active_master_key', ?1)");
   if (!insert) return std::unexpected(insert.error());
   return insert->bind(1, key_id.hex()).run();
 }
@@ -101,8 +107,8 @@ Result<std::unique_ptr<Vault>> Vault::open(const VaultPaths& paths, FileSystem& 
   auto active = vault->activeMasterKeyLocked();
   if (!active) return std::unexpected(active.error());
   if (vault->ring_.find(*active) == nullptr) {
-    return fail(ErrorCode::kKeyFile, "the active master key " + active->hex() +
-                                         " is not in " + paths.keys_dir);
+    return fail(ErrorCode::kKeyFile,
+                "the active master key " + active->hex() + " is not in " + paths.keys_dir);
   }
   LV_TRY(vault->finishPendingDeletions());
   LV_TRY(vault->removeOrphanFiles());
@@ -148,8 +154,8 @@ Result<Id> Vault::createRecording(const NewRecording& recording, std::int64_t no
 
 Status Vault::setStatus(const Id& recording, RecordingStatus status) {
   std::lock_guard lock(mutex_);
-  auto update = db_->prepare(
-      "UPDATE recordings SET status = ?2 WHERE id = ?1 AND status <> 'deleting'");
+  auto update =
+      db_->prepare("UPDATE recordings SET status = ?2 WHERE id = ?1 AND status <> 'deleting'");
   if (!update) return std::unexpected(update.error());
   LV_TRY(update->bind(1, recording.hex()).bind(2, statusName(status)).run());
   if (db_->changes() == 0) return fail(ErrorCode::kNotFound, "no such recording");
@@ -167,8 +173,8 @@ Result<RecordingStatus> Vault::status(const Id& recording) {
 }
 
 Result<SecretKey> Vault::dataKeyLocked(const Id& recording) {
-  auto select = db_->prepare(
-      "SELECT master_key_id, wrapped FROM data_keys WHERE recording_id = ?1");
+  auto select =
+      db_->prepare("SELECT master_key_id, wrapped FROM data_keys WHERE recording_id = ?1");
   if (!select) return std::unexpected(select.error());
   auto row = select->bind(1, recording.hex()).step();
   if (!row) return std::unexpected(row.error());
@@ -190,8 +196,8 @@ Result<NewObject> Vault::startObject(const Id& recording) {
   return NewObject{*id, std::move(*writer)};
 }
 
-Status Vault::addObject(const Id& recording, const Id& object, ObjectKind kind,
-                        std::uint64_t size, std::int64_t now) {
+Status Vault::addObject(const Id& recording, const Id& object, ObjectKind kind, std::uint64_t size,
+                        std::int64_t now) {
   std::lock_guard lock(mutex_);
   auto insert = db_->prepare(
       "INSERT INTO objects (id, recording_id, kind, size, created_at) "
@@ -285,7 +291,8 @@ Status Vault::removeUpload(const Id& upload) {
   auto remove = db_->prepare("DELETE FROM uploads WHERE id = ?1");
   if (!remove) return std::unexpected(remove.error());
   LV_TRY(remove->bind(1, upload.hex()).run());
-  if (auto gone = fs_.remove(uploadPath(upload)); !gone && gone.error().code != ErrorCode::kNotFound) {
+  if (auto gone = fs_.remove(uploadPath(upload));
+      !gone && gone.error().code != ErrorCode::kNotFound) {
     return gone;
   }
   return fs_.syncDir(uploadsDir());

@@ -53,8 +53,8 @@ Result<RotationResult> Vault::rotateMasterKey() {
     if (!recording || !master) return fail(ErrorCode::kDatabase, "malformed ids in data_keys");
     rows.push_back({*recording, WrappedKey{*master, select->columnBlob(2)}});
   }
-  auto update = db_->prepare(
-      "UPDATE data_keys SET master_key_id = ?2, wrapped = ?3 WHERE recording_id = ?1");
+  auto update =
+      db_->prepare("UPDATE data_keys SET master_key_id = ?2, wrapped = ?3 WHERE recording_id = ?1");
   if (!update) return std::unexpected(update.error());
   for (const Row& row : rows) {
     auto data_key = unwrapDataKey(row.wrapped, row.recording, *ring);
@@ -66,8 +66,7 @@ Result<RotationResult> Vault::rotateMasterKey() {
                .bindBlob(3, rewrapped->blob)
                .run());
   }
-  auto active = db_->prepare(
-      "UPDATE settings SET value = ?1 WHERE name = 'active_master_key'");
+  auto active = db_->prepare("UPDATE settings SET value = ?1 WHERE name = 'active_master_key'");
   if (!active) return std::unexpected(active.error());
   LV_TRY(active->bind(1, new_id->hex()).run());
   LV_TRY(txn->commit());
@@ -82,8 +81,8 @@ Status Vault::retireMasterKey(const Id& key) {
   auto active = activeMasterKeyLocked();
   if (!active) return std::unexpected(active.error());
   if (*active == key) {
-    return fail(ErrorCode::kInvalidArgument, "master key " + key.hex() +
-                                                 " is the active key; rotate first");
+    return fail(ErrorCode::kInvalidArgument,
+                "master key " + key.hex() + " is the active key; rotate first");
   }
   if (ring_.find(key) == nullptr) {
     return fail(ErrorCode::kNotFound, "no master key " + key.hex() + " in the key directory");
@@ -93,9 +92,9 @@ Status Vault::retireMasterKey(const Id& key) {
   auto row = count->bind(1, key.hex()).step();
   if (!row) return std::unexpected(row.error());
   if (count->columnInt(0) != 0) {
-    return fail(ErrorCode::kInvalidArgument,
-                std::to_string(count->columnInt(0)) + " data keys are still wrapped under " +
-                    key.hex() + "; rotate first");
+    return fail(ErrorCode::kInvalidArgument, std::to_string(count->columnInt(0)) +
+                                                 " data keys are still wrapped under " + key.hex() +
+                                                 "; rotate first");
   }
   LV_TRY(KeyRing::removeKeyFile(paths_.keys_dir, key));
   auto ring = KeyRing::load(paths_.keys_dir);

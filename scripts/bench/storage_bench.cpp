@@ -2,13 +2,13 @@
 //  - segment encrypt / random-access decrypt vs raw EVP AES-256-GCM calls;
 //  - upload-log append with fsync per chunk (scripts/bench/storage.sh adds dd).
 // Run pinned to one core: scripts/bench/storage.sh.
-#include <benchmark/benchmark.h>
-#include <openssl/evp.h>
-
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <random>
+
+#include <benchmark/benchmark.h>
+#include <openssl/evp.h>
 
 #include "storage/object_cipher.h"
 #include "storage/object_reader.h"
@@ -46,7 +46,9 @@ constexpr std::size_t kSealed = kSegment + 16;
 struct SegmentSet {
   SegmentSet() : plain(randomBuffer(kSegments * kSegment)), sealed(kSegments * kSealed) {}
   Bytes plainAt(std::uint32_t i) const { return Bytes(plain).subspan(i * kSegment, kSegment); }
-  MutableBytes sealedAt(std::uint32_t i) { return MutableBytes(sealed).subspan(i * kSealed, kSealed); }
+  MutableBytes sealedAt(std::uint32_t i) {
+    return MutableBytes(sealed).subspan(i * kSealed, kSealed);
+  }
   std::vector<std::uint8_t> plain;
   std::vector<std::uint8_t> sealed;
 };
@@ -174,7 +176,8 @@ void BM_ObjectRandomRead(benchmark::State& state) {
     (void)(*writer)->finish();
   }
   const std::string path = dir + "/" + id.hex();
-  auto reader = storage::ObjectReader::open(storage::FileSystem::posix(), path, id, key, kObjectSize);
+  auto reader =
+      storage::ObjectReader::open(storage::FileSystem::posix(), path, id, key, kObjectSize);
   std::vector<std::uint8_t> out(kSegment);
   std::mt19937_64 rng(2);
   const std::uint64_t segments = kObjectSize / kSegment;
@@ -206,7 +209,11 @@ void BM_UploadLogAppend(benchmark::State& state) {
   std::filesystem::remove(path);
 }
 // 256 MiB each, so both chunk sizes write the same bytes as the dd anchor.
-BENCHMARK(BM_UploadLogAppend)->Arg(1)->Iterations(256)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_UploadLogAppend)
+    ->Arg(1)
+    ->Iterations(256)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_UploadLogAppend)->Arg(8)->Iterations(32)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace

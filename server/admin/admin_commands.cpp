@@ -36,8 +36,8 @@ int init(const Config& config, const std::vector<std::string>& args, std::ostrea
   return kExitOk;
 }
 
-int listMasterKeys(const Config& config, const std::vector<std::string>& args,
-                   std::ostream& out, std::ostream& err) {
+int listMasterKeys(const Config& config, const std::vector<std::string>& args, std::ostream& out,
+                   std::ostream& err) {
   if (int usage = expectArgs(args, 0, err)) return usage;
   auto vault = storage::Vault::open(vaultPaths(config));
   if (!vault) return failWith(err, vault.error());
@@ -49,8 +49,8 @@ int listMasterKeys(const Config& config, const std::vector<std::string>& args,
   return kExitOk;
 }
 
-int rotateMasterKey(const Config& config, const std::vector<std::string>& args,
-                    std::ostream& out, std::ostream& err) {
+int rotateMasterKey(const Config& config, const std::vector<std::string>& args, std::ostream& out,
+                    std::ostream& err) {
   if (int usage = expectArgs(args, 0, err)) return usage;
   auto vault = storage::Vault::open(vaultPaths(config));
   if (!vault) return failWith(err, vault.error());
@@ -65,8 +65,8 @@ int rotateMasterKey(const Config& config, const std::vector<std::string>& args,
   return kExitOk;
 }
 
-int retireMasterKey(const Config& config, const std::vector<std::string>& args,
-                    std::ostream& out, std::ostream& err) {
+int retireMasterKey(const Config& config, const std::vector<std::string>& args, std::ostream& out,
+                    std::ostream& err) {
   if (int usage = expectArgs(args, 1, err)) return usage;
   auto id = storage::Id::parse(args[0]);
   if (!id) {

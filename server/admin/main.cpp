@@ -21,8 +21,8 @@ void printHelp(std::ostream& out) {
          "  -h, --help          show this help and exit\n\n"
          "Commands:\n";
   for (const auto& command : server::admin::commands()) {
-    std::string head = std::string(command.name) + (*command.arguments ? " " : "") +
-                       command.arguments;
+    std::string head =
+        std::string(command.name) + (*command.arguments ? " " : "") + command.arguments;
     out << "  " << head << std::string(head.size() < 22 ? 22 - head.size() : 1, ' ')
         << command.summary << "\n";
   }

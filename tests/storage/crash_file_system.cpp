@@ -1,8 +1,7 @@
 #include "tests/storage/crash_file_system.h"
 
-#include <unistd.h>
-
 #include <filesystem>
+#include <unistd.h>
 
 namespace storage::testing {
 namespace {

@@ -1,7 +1,8 @@
 // The primitives: HKDF, AES-GCM, ids, constant-time comparison.
+#include "storage/crypto.h"
+
 #include <gtest/gtest.h>
 
-#include "storage/crypto.h"
 #include "storage/ids.h"
 #include "tests/storage/test_util.h"
 
@@ -47,9 +48,10 @@ TEST(Crypto, IdsParseOnlyTheirOwnHexForm) {
   const Id id = *Id::random();
   EXPECT_EQ(Id::parse(id.hex()), id);
   EXPECT_NE(*Id::random(), id);
-  for (const char* bad : {"", "../../etc/passwd", "0123456789abcdef0123456789abcde",
-                          "0123456789ABCDEF0123456789abcdef", "0123456789abcdef0123456789abcdeg",
-                          "0123456789abcdef/123456789abcdef", "0123456789abcdef0123456789abcdef0"}) {
+  for (const char* bad :
+       {"", "../../etc/passwd", "0123456789abcdef0123456789abcde",
+        "0123456789ABCDEF0123456789abcdef", "0123456789abcdef0123456789abcdeg",
+        "0123456789abcdef/123456789abcdef", "0123456789abcdef0123456789abcdef0"}) {
     EXPECT_FALSE(Id::parse(bad).has_value()) << bad;
   }
 }

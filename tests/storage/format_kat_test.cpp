@@ -47,7 +47,8 @@ TEST(FormatKat, ObjectEncryptsToTheReferenceBytes) {
     auto chunk = plain.substr(i * 32, 32);
     const bool last = (i + 1) * 32 >= plain.size();
     std::vector<std::uint8_t> sealed(chunk.size() + kGcmTagSize);
-    ASSERT_TRUE(cipher->seal(i, last, Bytes(reinterpret_cast<const std::uint8_t*>(chunk.data()), chunk.size()), sealed));
+    ASSERT_TRUE(cipher->seal(
+        i, last, Bytes(reinterpret_cast<const std::uint8_t*>(chunk.data()), chunk.size()), sealed));
     out.insert(out.end(), sealed.begin(), sealed.end());
   }
   EXPECT_EQ(out, fromHexString(kObjectHex));
@@ -58,11 +59,12 @@ TEST(FormatKat, ObjectReaderDecryptsTheReferenceBytes) {
   testing::TempDir dir;
   testing::writeFile(dir.file("obj"), fromHexString(kObjectHex));
   const std::string_view plain(kPlaintext);
-  auto reader = ObjectReader::open(FileSystem::posix(), dir.file("obj"), objectId(),
-                                   keyFromByte(0), plain.size());
+  auto reader = ObjectReader::open(FileSystem::posix(), dir.file("obj"), objectId(), keyFromByte(0),
+                                   plain.size());
   ASSERT_TRUE(reader) << reader.error().toString();
   std::string got(plain.size(), '\0');
-  ASSERT_TRUE((*reader)->read(0, MutableBytes(reinterpret_cast<std::uint8_t*>(got.data()), got.size())));
+  ASSERT_TRUE(
+      (*reader)->read(0, MutableBytes(reinterpret_cast<std::uint8_t*>(got.data()), got.size())));
   EXPECT_EQ(got, plain);
 }
 
@@ -76,8 +78,8 @@ TEST(FormatKat, UploadLogReadsTheReferenceRecords) {
   EXPECT_EQ((*log)->recordCount(), 2u);
   EXPECT_EQ((*log)->bytesCut(), 0u);
 
-  auto reader = UploadLogReader::open(FileSystem::posix(), dir.file("log"), upload,
-                                      keyFromByte(0), 18);
+  auto reader =
+      UploadLogReader::open(FileSystem::posix(), dir.file("log"), upload, keyFromByte(0), 18);
   ASSERT_TRUE(reader) << reader.error().toString();
   std::string got(18, '\0');
   ASSERT_TRUE((*reader)->read(0, MutableBytes(reinterpret_cast<std::uint8_t*>(got.data()), 18)));

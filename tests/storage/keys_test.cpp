@@ -1,11 +1,12 @@
 // Master key files and the wrapping of data keys.
-#include <gtest/gtest.h>
-#include <sys/stat.h>
+#include "storage/keys.h"
 
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
 
-#include "storage/keys.h"
+#include <gtest/gtest.h>
+
 #include "tests/storage/test_util.h"
 
 namespace storage {

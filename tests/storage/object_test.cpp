@@ -1,9 +1,9 @@
 // Finished objects: round trips at the edges, tampering of every kind, and
 // random ranges against the plaintext.
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <random>
+
+#include <gtest/gtest.h>
 
 #include "storage/object_reader.h"
 #include "storage/object_writer.h"
@@ -50,7 +50,8 @@ class ObjectTest : public ::testing::Test {
   }
 
   // Expects opening-then-reading-everything to fail with `code` and `fragment`.
-  void expectFailure(const Id& id, std::uint64_t size, ErrorCode code, const std::string& fragment) {
+  void expectFailure(const Id& id, std::uint64_t size, ErrorCode code,
+                     const std::string& fragment) {
     auto reader = open(id, size);
     Status status = reader ? Status{} : std::unexpected(reader.error());
     if (status) {
@@ -167,7 +168,8 @@ TEST_F(ObjectTest, TruncationIsDetectedAtAndBetweenSegmentBoundaries) {
   for (std::size_t cut : {kObjectHeaderSize, kObjectHeaderSize + 1, kObjectHeaderSize + sealed,
                           kObjectHeaderSize + 2 * sealed + 5, original.size() - 1}) {
     SCOPED_TRACE("cut at " + std::to_string(cut));
-    writeFile(path, std::vector<std::uint8_t>(original.begin(), original.begin() + static_cast<std::ptrdiff_t>(cut)));
+    writeFile(path, std::vector<std::uint8_t>(original.begin(),
+                                              original.begin() + static_cast<std::ptrdiff_t>(cut)));
     expectFailure(id, plain.size(), ErrorCode::kTruncated, "truncated");
   }
   // Cut exactly before the header: not even a header is left.
@@ -218,7 +220,8 @@ TEST_F(ObjectTest, ASegmentFromAnotherObjectIsDetected) {
   const std::string path_b = write(b, plain);  // same key, same plaintext
   auto bytes_a = readFile(path_a);
   const auto bytes_b = readFile(path_b);
-  std::copy(bytes_b.begin() + kObjectHeaderSize, bytes_b.begin() + kObjectHeaderSize + kSegment + kGcmTagSize,
+  std::copy(bytes_b.begin() + kObjectHeaderSize,
+            bytes_b.begin() + kObjectHeaderSize + kSegment + kGcmTagSize,
             bytes_a.begin() + kObjectHeaderSize);
   writeFile(path_a, bytes_a);
   expectFailure(a, plain.size(), ErrorCode::kSegmentAuth, "segment 0 of 3");

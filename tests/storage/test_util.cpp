@@ -1,12 +1,11 @@
 #include "tests/storage/test_util.h"
 
-#include <unistd.h>
-
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
 #include <string_view>
+#include <unistd.h>
 #include <unordered_map>
 
 #include "storage/hex.h"
@@ -39,7 +38,8 @@ std::vector<std::uint8_t> readFile(const std::string& path) {
 
 void writeFile(const std::string& path, const std::vector<std::uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
@@ -64,7 +64,8 @@ bool containsAnyWindow(const std::vector<std::uint8_t>& haystack,
   const std::size_t half = window / 2;
   std::unordered_multimap<std::string_view, std::size_t> pieces;
   const auto* n = reinterpret_cast<const char*>(needle.data());
-  for (std::size_t k = 0; k + half <= needle.size(); k += half) pieces.emplace(std::string_view(n + k, half), k);
+  for (std::size_t k = 0; k + half <= needle.size(); k += half)
+    pieces.emplace(std::string_view(n + k, half), k);
   const auto* h = reinterpret_cast<const char*>(haystack.data());
   for (std::size_t pos = 0; pos + half <= haystack.size(); ++pos) {
     auto [first, last] = pieces.equal_range(std::string_view(h + pos, half));

@@ -6,15 +6,15 @@
 //    away every byte and name that was not fsync'd (catches a missing fsync).
 // After each, recovery must yield a byte-identical prefix of the input at
 // least as long as the last acknowledged offset.
-#include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <filesystem>
 #include <random>
+#include <signal.h>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
 
 #include "storage/upload_log.h"
 #include "tests/storage/crash_file_system.h"
@@ -67,8 +67,8 @@ struct ChildRun {
 // acknowledged offset through a pipe, and SIGKILLs it after `delay`
 // (never, if delay is negative).
 ChildRun appendInChild(const std::string& path, const Id& id, const SecretKey& key,
-                       const std::vector<std::uint8_t>& input,
-                       const std::vector<std::size_t>& plan, std::chrono::microseconds delay) {
+                       const std::vector<std::uint8_t>& input, const std::vector<std::size_t>& plan,
+                       std::chrono::microseconds delay) {
   int pipe_fds[2];
   if (::pipe(pipe_fds) != 0) std::abort();
   const pid_t child = ::fork();

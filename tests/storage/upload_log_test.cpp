@@ -1,11 +1,12 @@
 // Upload logs: append and reopen, record splitting, recovery from torn and
 // altered tails, and the random-access reader used by ingest.
-#include <gtest/gtest.h>
+#include "storage/upload_log.h"
 
 #include <filesystem>
 #include <random>
 
-#include "storage/upload_log.h"
+#include <gtest/gtest.h>
+
 #include "tests/storage/test_util.h"
 
 namespace storage {
@@ -61,7 +62,8 @@ TEST_F(UploadLogTest, ChunksLargerThanARecordAreSplit) {
   auto log = create();
   EXPECT_EQ(*log->append(input), input.size());
   EXPECT_EQ(log->recordCount(), 3u);
-  EXPECT_EQ(std::filesystem::file_size(path()), kUploadHeaderSize + input.size() + 3 * kRecordOverhead);
+  EXPECT_EQ(std::filesystem::file_size(path()),
+            kUploadHeaderSize + input.size() + 3 * kRecordOverhead);
   EXPECT_EQ(readBack(input.size()), input);
 }
 
@@ -73,9 +75,9 @@ TEST_F(UploadLogTest, RecoveryCutsATornTail) {
     ASSERT_TRUE(log->append(Bytes(input).subspan(1000)));
   }
   const std::uint64_t first_record_end = kUploadHeaderSize + 1000 + kRecordOverhead;
-  for (std::uint64_t cut : {first_record_end + 1, first_record_end + 3,
-                            first_record_end + kRecordPrefixSize + 5,
-                            std::filesystem::file_size(path()) - 1}) {
+  for (std::uint64_t cut :
+       {first_record_end + 1, first_record_end + 3, first_record_end + kRecordPrefixSize + 5,
+        std::filesystem::file_size(path()) - 1}) {
     SCOPED_TRACE("cut at " + std::to_string(cut));
     std::filesystem::resize_file(path(), cut);
     auto log = UploadLog::open(FileSystem::posix(), path(), id_, key_);

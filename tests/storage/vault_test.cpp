@@ -1,12 +1,13 @@
 // The vault end to end on a real SQLite database and real files: rotation,
 // shredding, crash-interrupted deletion, orphan cleanup, and no plaintext at rest.
-#include <gtest/gtest.h>
-#include <sys/stat.h>
+#include "storage/vault.h"
 
 #include <filesystem>
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
 
 #include "storage/schema.h"
-#include "storage/vault.h"
 #include "tests/storage/test_util.h"
 
 namespace storage {
@@ -58,7 +59,8 @@ class VaultTest : public ::testing::Test {
   }
 
   std::vector<std::uint8_t> wrappedKeyOf(const Id& recording) {
-    auto select = vault_->database().prepare("SELECT wrapped FROM data_keys WHERE recording_id = ?1");
+    auto select =
+        vault_->database().prepare("SELECT wrapped FROM data_keys WHERE recording_id = ?1");
     select->bind(1, recording.hex());
     EXPECT_TRUE(*select->step());
     return select->columnBlob(0);
@@ -90,10 +92,12 @@ TEST_F(VaultTest, InitializeIsIdempotentAndSetsTheConnectionUp) {
   EXPECT_EQ(vault_->masterKeys(), keys) << "a second initialize must reuse the key";
 
   auto& db = vault_->database();
-  for (auto [pragma, expected] : std::initializer_list<std::pair<const char*, const char*>>{
-           {"PRAGMA journal_mode", "wal"}, {"PRAGMA synchronous", "2"},
-           {"PRAGMA foreign_keys", "1"},   {"PRAGMA secure_delete", "1"},
-           {"PRAGMA user_version", "1"}}) {
+  for (auto [pragma, expected] :
+       std::initializer_list<std::pair<const char*, const char*>>{{"PRAGMA journal_mode", "wal"},
+                                                                  {"PRAGMA synchronous", "2"},
+                                                                  {"PRAGMA foreign_keys", "1"},
+                                                                  {"PRAGMA secure_delete", "1"},
+                                                                  {"PRAGMA user_version", "1"}}) {
     auto stmt = db.prepare(pragma);
     ASSERT_TRUE(stmt && *stmt->step());
     EXPECT_EQ(stmt->columnText(0), expected) << pragma;
@@ -155,7 +159,8 @@ TEST_F(VaultTest, AWrappedKeyMovedToAnotherRecordingDoesNotOpen) {
   const Id a = newRecording();
   const Id b = newRecording();
   const Id object_b = storeObject(b, pseudoRandom(100, 3));
-  auto update = vault_->database().prepare("UPDATE data_keys SET wrapped = ?1 WHERE recording_id = ?2");
+  auto update =
+      vault_->database().prepare("UPDATE data_keys SET wrapped = ?1 WHERE recording_id = ?2");
   ASSERT_TRUE(update->bindBlob(1, wrappedKeyOf(a)).bind(2, b.hex()).run());
   auto reader = vault_->openObject(object_b);
   ASSERT_FALSE(reader);
@@ -208,8 +213,10 @@ TEST_F(VaultTest, ADeletionInterruptedAfterTheKeyIsGoneFinishesAtTheNextStart) {
   const Id object = storeObject(doomed, pseudoRandom(5000, 6));
   // What a crash right after step 1 leaves: key gone, status 'deleting', files present.
   ASSERT_TRUE(vault_->database().exec("BEGIN"));
-  ASSERT_TRUE(vault_->database().exec("DELETE FROM data_keys WHERE recording_id = '" + doomed.hex() + "'"));
-  ASSERT_TRUE(vault_->database().exec("UPDATE recordings SET status = 'deleting' WHERE id = '" + doomed.hex() + "'"));
+  ASSERT_TRUE(
+      vault_->database().exec("DELETE FROM data_keys WHERE recording_id = '" + doomed.hex() + "'"));
+  ASSERT_TRUE(vault_->database().exec("UPDATE recordings SET status = 'deleting' WHERE id = '" +
+                                      doomed.hex() + "'"));
   ASSERT_TRUE(vault_->database().exec("COMMIT"));
   const std::string path = vault_->objectPath(object);
   ASSERT_TRUE(std::filesystem::exists(path));
@@ -244,7 +251,8 @@ TEST_F(VaultTest, NoPlaintextIsEverWrittenToDisk) {
     auto log = vault_->openUpload(*upload);
     ASSERT_TRUE(log);
     for (std::size_t at = 0; at < plain.size(); at += 300000) {
-      ASSERT_TRUE((*log)->append(Bytes(plain).subspan(at, std::min<std::size_t>(300000, plain.size() - at))));
+      ASSERT_TRUE((*log)->append(
+          Bytes(plain).subspan(at, std::min<std::size_t>(300000, plain.size() - at))));
     }
   }
   auto reader = vault_->readUpload(*upload, plain.size());
