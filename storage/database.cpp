@@ -3,11 +3,19 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
 namespace storage {
+namespace {
+
+// How long a statement waits for another connection's lock before kBusy.
+constexpr int kBusyTimeoutMs = 5000;
+
+}  // namespace
 
 Error sqliteError(sqlite3* db, int rc, std::string_view what) {
   ErrorCode code = ErrorCode::kDatabase;
@@ -112,12 +120,23 @@ void Database::Close::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   // The database holds personal data and wrapped keys: create it 0600 whatever
   // the umask. SQLite gives the -wal and -shm files the database file's mode.
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return fail(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
-                "open " + path + ": " + std::strerror(errno));
+  // An existing file, or its -wal and -shm, left more open (by an older
+  // version, or a copy made by hand) is tightened.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string file = path + suffix;
+    const int flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | (*suffix == '\0' ? O_CREAT : 0);
+    int fd = ::open(file.c_str(), flags, 0600);
+    if (fd < 0) {
+      if (errno == ENOENT && *suffix != '\0') continue;
+      return fail(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
+                  "open " + file + ": " + std::strerror(errno));
+    }
+    struct stat st {};
+    const bool ok = ::fstat(fd, &st) == 0 && ((st.st_mode & 077) == 0 || ::fchmod(fd, 0600) == 0);
+    const int err = errno;
+    ::close(fd);
+    if (!ok) return fail(ErrorCode::kIo, "chmod 600 " + file + ": " + std::strerror(err));
   }
-  ::close(fd);
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(
       path.c_str(), &raw,
@@ -126,7 +145,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   // sqlite3_open_v2 hands back a handle even on failure; it must still be closed.
   std::unique_ptr<Database> db(new Database(raw));
   if (rc != SQLITE_OK) return std::unexpected(sqliteError(raw, rc, "open " + path));
-  sqlite3_busy_timeout(raw, 5000);
+  sqlite3_busy_timeout(raw, kBusyTimeoutMs);
   // secure_delete overwrites deleted content (wrapped keys) with zeros instead
   // of leaving it in free pages; FULL syncs the WAL on every commit.
   LV_TRY(
@@ -157,7 +176,7 @@ Status Database::exec(std::string_view sql) {
   return {};
 }
 
-Status Database::checkpointTruncate() {
+Status Database::checkpointOnce() {
   int log_frames = -1;
   int checkpointed = -1;
   int rc = sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames,
@@ -168,6 +187,21 @@ Status Database::checkpointTruncate() {
                                       " frames: a reader is still active");
   }
   return {};
+}
+
+Status Database::checkpointTruncate(std::chrono::milliseconds max_wait) {
+  // Without this, each attempt would sit in the busy handler for the full
+  // busy timeout; the retries below bound the whole wait instead.
+  sqlite3_busy_timeout(db_.get(), 0);
+  const auto deadline = std::chrono::steady_clock::now() + max_wait;
+  Status status = checkpointOnce();
+  while (!status && status.error().code == ErrorCode::kBusy &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    status = checkpointOnce();
+  }
+  sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
+  return status;
 }
 
 std::int64_t Database::changes() const { return sqlite3_changes64(db_.get()); }

@@ -7,6 +7,7 @@
 // time; callers that share one serialise access.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -67,8 +68,9 @@ class Database {
   Status exec(std::string_view sql);
 
   // Copies the WAL into the database file and truncates the WAL to zero bytes,
-  // so deleted rows survive in neither. Fails with kBusy if a reader blocks it.
-  Status checkpointTruncate();
+  // so deleted rows survive in neither. A reader in another connection can
+  // block it; it retries for at most `max_wait`, then fails with kBusy.
+  Status checkpointTruncate(std::chrono::milliseconds max_wait = std::chrono::seconds(1));
 
   std::int64_t changes() const;
   sqlite3* handle() { return db_.get(); }
@@ -78,6 +80,7 @@ class Database {
     void operator()(sqlite3* db) const;
   };
   explicit Database(sqlite3* db) : db_(db) {}
+  Status checkpointOnce();
   std::unique_ptr<sqlite3, Close> db_;
 };
 

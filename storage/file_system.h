@@ -54,7 +54,8 @@ class FileSystem {
   // Cuts a file to `size` bytes and fsyncs it.
   virtual Status truncate(const std::string& path, std::uint64_t size) = 0;
   virtual Status syncDir(const std::string& dir) = 0;
-  virtual Status createDirs(const std::string& path) = 0;  // mkdir -p, 0700
+  // mkdir -p with mode 0700; each directory it creates is made durable.
+  virtual Status createDirs(const std::string& path) = 0;
   virtual Result<bool> exists(const std::string& path) = 0;
   virtual Result<std::vector<std::string>> list(const std::string& dir) = 0;  // names only
 };

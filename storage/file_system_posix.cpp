@@ -160,7 +160,10 @@ class PosixFileSystem final : public FileSystem {
       pos = path.find('/', pos + 1);
       partial = path.substr(0, pos);
       if (partial.empty()) continue;
-      if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
+      if (::mkdir(partial.c_str(), 0700) == 0) {
+        // The new name is durable only once its parent directory is.
+        LV_TRY(syncDir(parentDir(partial)));
+      } else if (errno != EEXIST) {
         return ioError("mkdir", partial, errno);
       }
     }

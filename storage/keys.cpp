@@ -42,6 +42,11 @@ Result<std::pair<Id, SecretKey>> readKeyFile(const std::string& path, const std:
     ~Wipe() { cleanse(MutableBytes(reinterpret_cast<std::uint8_t*>(t.data()), t.size())); }
   } wipe{text};
   if (!S_ISREG(st.st_mode)) return keyFileError(path, "not a regular file");
+  if (st.st_uid != ::geteuid()) {
+    return keyFileError(path, "owned by uid " + std::to_string(st.st_uid) +
+                                  ", not by the user running LessonVault (uid " +
+                                  std::to_string(::geteuid()) + ")");
+  }
   if ((st.st_mode & 077) != 0) {
     return keyFileError(path, "mode " + permissionsText(st.st_mode) +
                                   " lets group or others access it; run chmod 600");
@@ -84,6 +89,11 @@ Result<KeyRing> KeyRing::load(const std::string& dir) {
   if (::stat(dir.c_str(), &st) != 0) {
     return fail(ErrorCode::kKeyFile, "key directory " + dir + ": " + std::strerror(errno));
   }
+  if (!S_ISDIR(st.st_mode) || st.st_uid != ::geteuid()) {
+    return fail(ErrorCode::kKeyFile, "key directory " + dir +
+                                         " must be a directory owned by the user running "
+                                         "LessonVault");
+  }
   if ((st.st_mode & 022) != 0) {
     return fail(ErrorCode::kKeyFile, "key directory " + dir +
                                          " is writable by group or others (mode " +
@@ -109,7 +119,9 @@ Result<Id> KeyRing::generate(const std::string& dir) {
   std::string text(kKeyFileMagic);
   text += id->hex();
   text += ' ';
-  text += toHex(key->bytes());
+  std::string key_hex = toHex(key->bytes());
+  text += key_hex;
+  cleanse(MutableBytes(reinterpret_cast<std::uint8_t*>(key_hex.data()), key_hex.size()));
   text += '\n';
 
   FileSystem& fs = FileSystem::posix();
@@ -127,7 +139,10 @@ Result<Id> KeyRing::generate(const std::string& dir) {
     (void)fs.remove(temp);
     return std::unexpected(status.error());
   }
-  LV_TRY(fs.syncDir(dir));
+  if (auto synced = fs.syncDir(dir); !synced) {
+    (void)fs.remove(path);
+    return std::unexpected(synced.error());
+  }
   return *id;
 }
 

@@ -1,6 +1,6 @@
 // The finished-object format: the header and the per-segment AEAD shared by
 // ObjectWriter and ObjectReader. storage/FORMAT.md is the byte-exact reference;
-// tests/storage/object_kat_test.cpp pins it with a known-answer vector.
+// tests/storage/format_kat_test.cpp pins it with a known-answer vector.
 //
 //   header (83 bytes, authenticated by its own tag)
 //   +---------+----+--------+----------+--------------+-----------+------------+

@@ -94,7 +94,11 @@ Result<std::uint64_t> ObjectWriter::finish() {
   }
   file_.reset();
   done_ = true;
-  LV_TRY(fs_.syncDir(dir_));
+  if (auto synced = fs_.syncDir(dir_); !synced) {
+    // Not durably published, so not published at all.
+    (void)fs_.remove(final_path);
+    return std::unexpected(synced.error());
+  }
   return size_;
 }
 

@@ -32,7 +32,8 @@ class ObjectWriter {
 
   // Seals the last segment, fsyncs the file, renames it into place and fsyncs
   // the directory. Returns the plaintext size, which the caller records: the
-  // reader checks it. After an error the writer is unusable.
+  // reader checks it. After an error nothing is left under either name and
+  // the writer is unusable.
   Result<std::uint64_t> finish();
 
   static std::string finalName(const Id& id) { return id.hex(); }

@@ -86,7 +86,10 @@ Result<std::unique_ptr<UploadLog>> UploadLog::create(FileSystem& fs, const std::
       return std::unexpected(status.error());
     }
   }
-  LV_TRY(fs.syncDir(dir));
+  if (auto synced = fs.syncDir(dir); !synced) {
+    (void)fs.remove(path);
+    return std::unexpected(synced.error());
+  }
   auto file = fs.openAppend(path);
   if (!file) return std::unexpected(file.error());
   return std::unique_ptr<UploadLog>(

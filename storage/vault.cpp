@@ -1,5 +1,7 @@
 #include "storage/vault.h"
 
+#include <cstdint>
+
 #include "storage/schema.h"
 
 namespace storage {
@@ -39,8 +41,13 @@ std::string_view statusName(RecordingStatus status) {
   return "";
 }
 
-Vault::Vault(VaultPaths paths, FileSystem& fs, KeyRing ring, std::unique_ptr<Database> db)
-    : paths_(std::move(paths)), fs_(fs), ring_(std::move(ring)), db_(std::move(db)) {}
+Vault::Vault(VaultPaths paths, FileSystem& fs, std::unique_ptr<DirLock> lock, KeyRing ring,
+             std::unique_ptr<Database> db)
+    : paths_(std::move(paths)),
+      fs_(fs),
+      lock_(std::move(lock)),
+      ring_(std::move(ring)),
+      db_(std::move(db)) {}
 
 std::string Vault::objectsDir() const {
   return joinPath(paths_.data_dir, std::string(kObjectsDir));
@@ -56,6 +63,8 @@ Status Vault::initialize(const VaultPaths& paths) {
   LV_TRY(fs.createDirs(joinPath(paths.data_dir, std::string(kUploadsDir))));
   LV_TRY(fs.createDirs(paths.keys_dir));
   LV_TRY(fs.createDirs(parentDir(paths.database)));
+  auto dir_lock = DirLock::acquire(paths.data_dir);
+  if (!dir_lock) return std::unexpected(dir_lock.error());
   auto ring = KeyRing::load(paths.keys_dir);
   if (!ring) return std::unexpected(ring.error());
 
@@ -98,19 +107,28 @@ Result<std::unique_ptr<Vault>> Vault::open(const VaultPaths& paths, FileSystem& 
                   path + " does not exist; run lessonvault-admin init (or fix the path)");
     }
   }
+  auto dir_lock = DirLock::acquire(paths.data_dir);
+  if (!dir_lock) return std::unexpected(dir_lock.error());
   auto ring = KeyRing::load(paths.keys_dir);
   if (!ring) return std::unexpected(ring.error());
   auto db = Database::open(paths.database);
   if (!db) return std::unexpected(db.error());
   LV_TRY(migrate(**db));
-  std::unique_ptr<Vault> vault(new Vault(paths, fs, std::move(*ring), std::move(*db)));
+  std::unique_ptr<Vault> vault(
+      new Vault(paths, fs, std::move(*dir_lock), std::move(*ring), std::move(*db)));
   auto active = vault->activeMasterKeyLocked();
   if (!active) return std::unexpected(active.error());
   if (vault->ring_.find(*active) == nullptr) {
     return fail(ErrorCode::kKeyFile,
                 "the active master key " + active->hex() + " is not in " + paths.keys_dir);
   }
-  LV_TRY(vault->finishPendingDeletions());
+  // A reader holding the WAL (a backup running) must not stop the service from
+  // starting: the pending recordings are already unreadable, and the next
+  // open or sweep finishes them.
+  if (auto pending = vault->finishPendingDeletions();
+      !pending && pending.error().code != ErrorCode::kBusy) {
+    return std::unexpected(pending.error());
+  }
   LV_TRY(vault->removeOrphanFiles());
   return vault;
 }
@@ -130,7 +148,12 @@ Result<Id> Vault::createRecording(const NewRecording& recording, std::int64_t no
   std::lock_guard lock(mutex_);
   auto master_id = activeMasterKeyLocked();
   if (!master_id) return std::unexpected(master_id.error());
-  auto wrapped = wrapDataKey(*data_key, *id, *master_id, *ring_.find(*master_id));
+  const SecretKey* master = ring_.find(*master_id);
+  if (master == nullptr) {
+    return fail(ErrorCode::kKeyFile, "the active master key " + master_id->hex() +
+                                         " is not loaded; restart after changing keys");
+  }
+  auto wrapped = wrapDataKey(*data_key, *id, *master_id, *master);
   if (!wrapped) return std::unexpected(wrapped.error());
 
   auto txn = Transaction::begin(*db_);
@@ -198,6 +221,9 @@ Result<NewObject> Vault::startObject(const Id& recording) {
 
 Status Vault::addObject(const Id& recording, const Id& object, ObjectKind kind, std::uint64_t size,
                         std::int64_t now) {
+  if (size > static_cast<std::uint64_t>(INT64_MAX)) {
+    return fail(ErrorCode::kInvalidArgument, "object size out of range");
+  }
   std::lock_guard lock(mutex_);
   auto insert = db_->prepare(
       "INSERT INTO objects (id, recording_id, kind, size, created_at) "
@@ -209,7 +235,13 @@ Status Vault::addObject(const Id& recording, const Id& object, ObjectKind kind, 
              .bind(4, static_cast<std::int64_t>(size))
              .bind(5, now)
              .run());
-  if (db_->changes() == 0) return fail(ErrorCode::kNotFound, "no such recording");
+  if (db_->changes() == 0) {
+    // The recording was deleted while this object was being written (an
+    // erasure during transcoding): its file must not outlive it.
+    (void)fs_.remove(objectPath(object));
+    LV_TRY(fs_.syncDir(objectsDir()));
+    return fail(ErrorCode::kNotFound, "no such recording (deleted while the object was written)");
+  }
   return {};
 }
 
@@ -222,6 +254,9 @@ Result<std::unique_ptr<ObjectReader>> Vault::openObject(const Id& object) {
   if (!*row) return fail(ErrorCode::kNotFound, "no such object");
   auto recording = Id::parse(select->columnText(0));
   const auto size = static_cast<std::uint64_t>(select->columnInt(1));
+  // A statement left on a row holds a read transaction that would block a
+  // checkpoint (deletion, rotation); finish it while we hold the lock.
+  select->reset();
   if (!recording) return fail(ErrorCode::kDatabase, "malformed recording id in database");
   auto key = dataKeyLocked(*recording);
   lock.unlock();
@@ -230,6 +265,9 @@ Result<std::unique_ptr<ObjectReader>> Vault::openObject(const Id& object) {
 }
 
 Result<Id> Vault::createUpload(const Id& recording, std::uint64_t length, std::int64_t now) {
+  if (length > static_cast<std::uint64_t>(INT64_MAX)) {
+    return fail(ErrorCode::kInvalidArgument, "upload length out of range");
+  }
   auto id = Id::random();
   if (!id) return std::unexpected(id.error());
   std::lock_guard lock(mutex_);

@@ -18,6 +18,7 @@
 
 #include "acl/purpose.h"
 #include "storage/database.h"
+#include "storage/dir_lock.h"
 #include "storage/file_system.h"
 #include "storage/ids.h"
 #include "storage/keys.h"
@@ -49,18 +50,23 @@ struct NewObject {
 struct RotationResult {
   Id new_key;
   std::size_t rewrapped;
+  // False when a reader kept the WAL from being truncated: the old wrapped
+  // forms stay in the WAL until the next checkpoint.
+  bool wal_truncated;
 };
 
 class Vault {
  public:
   // First start: creates the directories (0700), a master key if the key
-  // directory holds none, and the database with its schema. Idempotent.
+  // directory holds none, and the database with its schema. Idempotent;
+  // kBusy while another process has the vault open.
   static Status initialize(const VaultPaths& paths);
 
-  // Opens an initialised vault: loads the master keys (refusing permissive
-  // files), migrates the schema, finishes deletions a crash interrupted and
-  // removes files that no row refers to (left by a crash between writing a
-  // file and recording it).
+  // Opens an initialised vault: takes the data directory's lock (kBusy while
+  // another process has the vault open), loads the master keys (refusing
+  // permissive files), migrates the schema, finishes deletions a crash
+  // interrupted and removes files that no row refers to (left by a crash
+  // between writing a file and recording it).
   static Result<std::unique_ptr<Vault>> open(const VaultPaths& paths,
                                              FileSystem& fs = FileSystem::posix());
 
@@ -115,7 +121,8 @@ class Vault {
   std::string uploadPath(const Id& upload) const { return joinPath(uploadsDir(), upload.hex()); }
 
  private:
-  Vault(VaultPaths paths, FileSystem& fs, KeyRing ring, std::unique_ptr<Database> db);
+  Vault(VaultPaths paths, FileSystem& fs, std::unique_ptr<DirLock> lock, KeyRing ring,
+        std::unique_ptr<Database> db);
   Result<SecretKey> dataKeyLocked(const Id& recording);
   Result<Id> activeMasterKeyLocked();
   Result<Id> uploadRecordingLocked(const Id& upload);
@@ -124,6 +131,7 @@ class Vault {
 
   const VaultPaths paths_;
   FileSystem& fs_;
+  const std::unique_ptr<DirLock> lock_;
   std::mutex mutex_;
   KeyRing ring_;
   std::unique_ptr<Database> db_;

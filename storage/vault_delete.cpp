@@ -1,7 +1,5 @@
 // Vault: deleting recordings for good, and cleaning up after crashes.
-#include <chrono>
 #include <optional>
-#include <thread>
 
 #include "storage/vault.h"
 
@@ -14,18 +12,6 @@ bool isReasonCode(std::string_view reason) {
     if (!(c == '_' || (c >= 'a' && c <= 'z'))) return false;
   }
   return true;
-}
-
-// A reader in another connection can hold the WAL for a moment; wait it out
-// briefly rather than leave a deleted key in the WAL.
-Status checkpointWithRetry(Database& db) {
-  Status status;
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    status = db.checkpointTruncate();
-    if (status || status.error().code != ErrorCode::kBusy) return status;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return status;
 }
 
 // The first column of every row; `recording`, if given, is bound to ?1.
@@ -106,8 +92,10 @@ Status Vault::deleteRecording(const Id& recording, std::string_view reason, std:
 }
 
 Status Vault::removeFilesAndRowsLocked(const Id& recording) {
-  // Step 2: no copy of the wrapped key may survive in the WAL.
-  LV_TRY(checkpointWithRetry(*db_));
+  // Step 2: no copy of the wrapped key may survive in the WAL. If a reader
+  // blocks this, the recording stays 'deleting' (already unreadable) and the
+  // next open or sweep finishes it.
+  LV_TRY(db_->checkpointTruncate());
   // Step 3: the files. Already-missing files are what a resumed deletion finds.
   auto objects = selectIds(*db_, "SELECT id FROM objects WHERE recording_id = ?1", recording);
   if (!objects) return std::unexpected(objects.error());

@@ -59,7 +59,12 @@ int rotateMasterKey(const Config& config, const std::vector<std::string>& args, 
   auto rotation = (*vault)->rotateMasterKey();
   if (!rotation) return failWith(err, rotation.error());
   out << "new active master key " << rotation->new_key.hex() << "; re-wrapped "
-      << rotation->rewrapped << " data key(s)\n"
+      << rotation->rewrapped << " data key(s)\n";
+  if (!rotation->wal_truncated) {
+    out << "warning: a reader kept the WAL from being truncated; the old wrapped keys leave it "
+           "at the next checkpoint\n";
+  }
+  out
       << "retire the previous key when no backup needs it any more:\n"
       << "  lessonvault-admin retire-master-key " << previous->hex() << "\n";
   return kExitOk;

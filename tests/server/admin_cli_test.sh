@@ -56,6 +56,17 @@ expect 0 "re-wrapped 0 data key(s)" "$admin" "${cfg[@]}" rotate-master-key > /de
 expect 0 "retired master key $old" "$admin" "${cfg[@]}" retire-master-key "$old" > /dev/null
 [[ $(ls "$tmp/var/keys" | wc -l) == 1 ]] || fail "expected exactly one key file after retiring"
 
+# While the server runs, the CLI refuses to open the same installation (it would
+# otherwise sweep "orphan" files from under the server's writers).
+"$server" "${cfg[@]}" > "$tmp/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do grep -q "listening on" "$tmp/server.log" && break; sleep 0.1; done
+grep -q "listening on" "$tmp/server.log" || fail "server did not start: $(cat "$tmp/server.log")"
+expect 1 "stop it first" "$admin" "${cfg[@]}" rotate-master-key > /dev/null
+expect 1 "stop it first" "$admin" "${cfg[@]}" init > /dev/null
+kill -TERM "$server_pid"; wait "$server_pid"
+expect 0 "active" "$admin" "${cfg[@]}" list-master-keys > /dev/null
+
 # A key file others can read stops both programs, naming the file and the fix.
 new=$(ls "$tmp/var/keys")
 chmod 644 "$tmp/var/keys/$new"

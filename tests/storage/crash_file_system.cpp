@@ -41,6 +41,7 @@ Status CrashFileSystem::tick() {
     return fail(ErrorCode::kIo, "simulated crash");
   }
   --countdown_;
+  if (failing_.contains(operations_++)) return fail(ErrorCode::kIo, "simulated I/O error");
   return {};
 }
 

@@ -5,6 +5,9 @@
 // torn write would leave it), and creates and renames whose directory was
 // never synced are undone. After the crash point every operation fails.
 //
+// It can also fail chosen operations without crashing, for the paths that
+// must recover from a single I/O error.
+//
 // Limits: removals are applied at once (a real crash may resurrect an
 // unlinked file); only append-only writes are modelled, which is all storage does.
 #pragma once
@@ -12,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +29,9 @@ class CrashFileSystem final : public FileSystem {
 
   // The `n`th mutating operation from now fails and every later one too.
   void crashAfter(std::uint64_t n) { countdown_ = n; }
+  // Without a crash: the mutating operations with these numbers (counted from
+  // 0 at construction) fail with kIo and have no effect; the rest proceed.
+  void failOperations(std::set<std::uint64_t> ops) { failing_ = std::move(ops); }
   // Applies the loss of everything not durable. Call once, after the crash point.
   void crash();
   bool crashed() const { return crashed_; }
@@ -58,6 +65,8 @@ class CrashFileSystem final : public FileSystem {
 
   std::mt19937_64 rng_;
   std::uint64_t countdown_ = UINT64_MAX;
+  std::uint64_t operations_ = 0;
+  std::set<std::uint64_t> failing_;
   bool crashed_ = false;
   std::map<std::string, FileState> files_;  // by current path
   std::vector<PendingName> pending_;

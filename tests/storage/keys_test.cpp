@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -116,6 +117,18 @@ TEST_F(KeysTest, WrappedKeysOpenOnlyForTheirRecordingAndMasterKey) {
   auto missing = unwrapDataKey(*wrapped, recording, *smaller);
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ErrorCode::kKeyFile);
+}
+
+TEST_F(KeysTest, AKeyFileOwnedBySomeoneElseIsRefused) {
+  auto id = KeyRing::generate(dir_.path());
+  ASSERT_TRUE(id);
+  const auto path = dir_.file(id->hex() + ".key");
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to give the file away";
+  ASSERT_EQ(::chown(path.c_str(), 65534, 65534), 0);
+  auto ring = KeyRing::load(dir_.path());
+  ASSERT_FALSE(ring);
+  EXPECT_NE(ring.error().message.find("owned by uid 65534"), std::string::npos)
+      << ring.error().message;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/storage/crash_file_system.h"
 #include "tests/storage/test_util.h"
 
 namespace storage {
@@ -171,6 +172,77 @@ TEST_F(UploadLogTest, ReaderDetectsAnAlteredRecord) {
   ASSERT_FALSE(status);
   EXPECT_EQ(status.error().code, ErrorCode::kSegmentAuth);
   EXPECT_NE(status.error().message.find("record 0"), std::string::npos);
+}
+
+TEST_F(UploadLogTest, ADroppedOrRepeatedRecordEndsTheLogThere) {
+  const auto input = pseudoRandom(3000, 10);
+  {
+    auto log = create();
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(log->append(Bytes(input).subspan(i * 1000, 1000)));
+  }
+  const auto original = readFile(path());
+  const std::size_t record = 1000 + kRecordOverhead;
+  const auto at = [&](int i) {
+    return original.begin() + static_cast<std::ptrdiff_t>(kUploadHeaderSize + i * record);
+  };
+
+  // Record 1 dropped: record 2 now sits at index 1 and offset 1000, which it was not sealed for.
+  std::vector<std::uint8_t> dropped(original.begin(), at(1));
+  dropped.insert(dropped.end(), at(2), at(3));
+  writeFile(path(), dropped);
+  auto log = UploadLog::open(FileSystem::posix(), path(), id_, key_);
+  ASSERT_TRUE(log);
+  EXPECT_EQ((*log)->offset(), 1000u);
+  log->reset();
+
+  // Record 0 repeated: the copy claims index 1.
+  std::vector<std::uint8_t> repeated(original.begin(), at(1));
+  repeated.insert(repeated.end(), at(0), at(1));
+  repeated.insert(repeated.end(), at(1), at(3));
+  writeFile(path(), repeated);
+  log = UploadLog::open(FileSystem::posix(), path(), id_, key_);
+  ASSERT_TRUE(log);
+  EXPECT_EQ((*log)->offset(), 1000u);
+  EXPECT_EQ(readBack(1000), std::vector<std::uint8_t>(input.begin(), input.begin() + 1000));
+}
+
+TEST_F(UploadLogTest, AFailedAppendIsCutBackAndTheLogCarriesOn) {
+  const auto input = pseudoRandom(30000, 11);
+  testing::CrashFileSystem fs(1);
+  // Operations: create's createNew, append, sync, rename, syncDir, openAppend (0-5);
+  // the first append's append and sync (6, 7); the second append's append (8) and sync (9).
+  fs.failOperations({9});
+  auto log = UploadLog::create(fs, path(), id_, key_);
+  ASSERT_TRUE(log) << log.error().toString();
+  ASSERT_EQ(*(*log)->append(Bytes(input).first(10000)), 10000u);
+  auto failed = (*log)->append(Bytes(input).subspan(10000, 10000));
+  ASSERT_FALSE(failed);
+  EXPECT_EQ((*log)->offset(), 10000u);
+  // The unacknowledged record is gone from the file, so the next one follows the last good one.
+  EXPECT_EQ(std::filesystem::file_size(path()), kUploadHeaderSize + 10000 + kRecordOverhead);
+  ASSERT_EQ(*(*log)->append(Bytes(input).subspan(10000)), input.size());
+  log->reset();
+  auto reopened = UploadLog::open(FileSystem::posix(), path(), id_, key_);
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ((*reopened)->offset(), input.size());
+  EXPECT_EQ(readBack(input.size()), input);
+}
+
+TEST_F(UploadLogTest, ALogThatCannotBeCutBackRefusesFurtherAppends) {
+  const auto input = pseudoRandom(20000, 12);
+  testing::CrashFileSystem fs(2);
+  fs.failOperations({7, 8});  // the first append's sync, then the truncate that would repair it
+  auto log = UploadLog::create(fs, path(), id_, key_);
+  ASSERT_TRUE(log);
+  ASSERT_FALSE((*log)->append(Bytes(input).first(10000)));
+  auto refused = (*log)->append(Bytes(input).subspan(10000));
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("must be reopened"), std::string::npos);
+  log->reset();
+  // Recovery does the cut instead: whatever it keeps is a prefix of what was sent.
+  auto reopened = UploadLog::open(FileSystem::posix(), path(), id_, key_);
+  ASSERT_TRUE(reopened);
+  EXPECT_LE((*reopened)->offset(), 10000u);
 }
 
 }  // namespace

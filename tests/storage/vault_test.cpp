@@ -2,10 +2,12 @@
 // shredding, crash-interrupted deletion, orphan cleanup, and no plaintext at rest.
 #include "storage/vault.h"
 
+#include <chrono>
 #include <filesystem>
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "storage/schema.h"
 #include "tests/storage/test_util.h"
@@ -208,23 +210,142 @@ TEST_F(VaultTest, DeletionShredsTheKeyFilesAndRowsAndKeepsATombstone) {
   EXPECT_EQ(readObject(kept_object), pseudoRandom(5000, 4)) << "another recording was harmed";
 }
 
+// The real file system, except that removing a file fails: a deletion stops
+// after its first step, as a crash there would leave it.
+class NoRemoveFileSystem final : public FileSystem {
+ public:
+  Result<std::unique_ptr<WritableFile>> createNew(const std::string& p) override {
+    return real().createNew(p);
+  }
+  Result<std::unique_ptr<WritableFile>> openAppend(const std::string& p) override {
+    return real().openAppend(p);
+  }
+  Result<std::unique_ptr<RandomAccessFile>> openRead(const std::string& p) override {
+    return real().openRead(p);
+  }
+  Status rename(const std::string& a, const std::string& b) override { return real().rename(a, b); }
+  Status remove(const std::string& p) override {
+    return fail(ErrorCode::kIo, "remove refused: " + p);
+  }
+  Status truncate(const std::string& p, std::uint64_t n) override { return real().truncate(p, n); }
+  Status syncDir(const std::string& d) override { return real().syncDir(d); }
+  Status createDirs(const std::string& p) override { return real().createDirs(p); }
+  Result<bool> exists(const std::string& p) override { return real().exists(p); }
+  Result<std::vector<std::string>> list(const std::string& d) override { return real().list(d); }
+
+ private:
+  static FileSystem& real() { return FileSystem::posix(); }
+};
+
 TEST_F(VaultTest, ADeletionInterruptedAfterTheKeyIsGoneFinishesAtTheNextStart) {
   const Id doomed = newRecording();
   const Id object = storeObject(doomed, pseudoRandom(5000, 6));
-  // What a crash right after step 1 leaves: key gone, status 'deleting', files present.
-  ASSERT_TRUE(vault_->database().exec("BEGIN"));
-  ASSERT_TRUE(
-      vault_->database().exec("DELETE FROM data_keys WHERE recording_id = '" + doomed.hex() + "'"));
-  ASSERT_TRUE(vault_->database().exec("UPDATE recordings SET status = 'deleting' WHERE id = '" +
-                                      doomed.hex() + "'"));
-  ASSERT_TRUE(vault_->database().exec("COMMIT"));
+  const auto wrapped = wrappedKeyOf(doomed);
   const std::string path = vault_->objectPath(object);
-  ASSERT_TRUE(std::filesystem::exists(path));
-  EXPECT_FALSE(vault_->openObject(object)) << "a half-deleted recording must not be readable";
-
-  reopen();
+  vault_.reset();
+  NoRemoveFileSystem no_remove;
+  {
+    auto vault = Vault::open(paths_, no_remove);
+    ASSERT_TRUE(vault) << vault.error().toString();
+    auto deleted = (*vault)->deleteRecording(doomed, "erasure_request", 3000);
+    ASSERT_FALSE(deleted);
+    EXPECT_EQ(deleted.error().code, ErrorCode::kIo);
+    // Half-way: key gone, files still there, and nothing readable.
+    EXPECT_TRUE(std::filesystem::exists(path));
+    EXPECT_EQ((*vault)->status(doomed), RecordingStatus::kDeleting);
+    auto reader = (*vault)->openObject(object);
+    ASSERT_FALSE(reader);
+    EXPECT_EQ(reader.error().code, ErrorCode::kNotFound);
+    EXPECT_FALSE(testing::containsAnyWindow(databaseBytes(), wrapped, wrapped.size()));
+  }
+  reopen();  // the next start finishes it
   EXPECT_FALSE(std::filesystem::exists(path));
   EXPECT_FALSE(vault_->status(doomed));
+  auto tomb = vault_->database().prepare("SELECT reason FROM tombstones WHERE recording_id = ?1");
+  tomb->bind(1, doomed.hex());
+  ASSERT_TRUE(*tomb->step());
+  EXPECT_EQ(tomb->columnText(0), "erasure_request");
+  EXPECT_FALSE(testing::containsAnyWindow(databaseBytes(), wrapped, wrapped.size()));
+}
+
+TEST_F(VaultTest, AReaderBlockingTheCheckpointLeavesTheRecordingOnItsWayOut) {
+  const Id doomed = newRecording();
+  const Id object = storeObject(doomed, pseudoRandom(100, 12));
+  // Another connection (a backup, say) in the middle of a read transaction.
+  sqlite3* reader = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(paths_.database.c_str(), &reader, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM recordings;", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  const auto start = std::chrono::steady_clock::now();
+  auto deleted = vault_->deleteRecording(doomed, "purpose_ended", 4000);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(deleted);
+  EXPECT_EQ(deleted.error().code, ErrorCode::kBusy);
+  EXPECT_LT(waited, std::chrono::seconds(3)) << "the wait for the reader must be bounded";
+  EXPECT_FALSE(vault_->openObject(object)) << "unreadable while on its way out";
+  ASSERT_TRUE(vault_->healthCheck()) << "the vault stays usable";
+  sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_close(reader);
+  ASSERT_TRUE(vault_->finishPendingDeletions());
+  EXPECT_FALSE(std::filesystem::exists(vault_->objectPath(object)));
+  EXPECT_FALSE(vault_->status(doomed));
+}
+
+TEST_F(VaultTest, OnlyOneProcessOpensTheVaultAtATime) {
+  auto second = Vault::open(paths_);
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, ErrorCode::kBusy);
+  EXPECT_NE(second.error().message.find("stop it first"), std::string::npos);
+  auto init = Vault::initialize(paths_);
+  ASSERT_FALSE(init);
+  EXPECT_EQ(init.error().code, ErrorCode::kBusy);
+  vault_.reset();
+  EXPECT_TRUE(Vault::open(paths_)) << "the lock goes with the vault";
+}
+
+TEST_F(VaultTest, AnObjectFinishedAfterItsRecordingWasDeletedIsRemoved) {
+  const Id recording = newRecording();
+  auto object = vault_->startObject(recording);
+  ASSERT_TRUE(object);
+  ASSERT_TRUE(object->writer->append(pseudoRandom(1000, 13)));
+  ASSERT_TRUE(vault_->deleteRecording(recording, "erasure_request", 5000));
+  auto size = object->writer->finish();
+  ASSERT_TRUE(size);
+  auto added = vault_->addObject(recording, object->id, ObjectKind::kMedia, *size, 5001);
+  ASSERT_FALSE(added);
+  EXPECT_EQ(added.error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(vault_->objectPath(object->id)));
+  EXPECT_FALSE(vault_->setStatus(recording, RecordingStatus::kReady));
+}
+
+TEST_F(VaultTest, AKeyStillWrappingADataKeyCannotBeRetired) {
+  newRecording();
+  const Id old_key = *vault_->activeMasterKey();
+  // A second key made active without re-wrapping (as after a rotation that
+  // could not finish): the old key is no longer active but still needed.
+  auto new_key = KeyRing::generate(paths_.keys_dir);
+  ASSERT_TRUE(new_key);
+  ASSERT_TRUE(vault_->database().exec("UPDATE settings SET value = '" + new_key->hex() +
+                                      "' WHERE name = 'active_master_key'"));
+  reopen();
+  auto retired = vault_->retireMasterKey(old_key);
+  ASSERT_FALSE(retired);
+  EXPECT_NE(retired.error().message.find("still wrapped"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(paths_.keys_dir + "/" + old_key.hex() + ".key"));
+}
+
+TEST_F(VaultTest, ADatabaseLeftReadableByOthersIsTightenedAtOpen) {
+  vault_.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    if (std::filesystem::exists(paths_.database + suffix))
+      ::chmod((paths_.database + suffix).c_str(), 0644);
+  }
+  reopen();
+  struct stat st {};
+  ASSERT_EQ(::stat(paths_.database.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
 TEST_F(VaultTest, OrphanFilesFromACrashAreRemovedAtOpen) {
@@ -245,6 +366,9 @@ TEST_F(VaultTest, OrphanFilesFromACrashAreRemovedAtOpen) {
 TEST_F(VaultTest, NoPlaintextIsEverWrittenToDisk) {
   const Id recording = newRecording();
   const auto plain = pseudoRandom(2 * 1024 * 1024, 9);
+  auto too_long = vault_->createUpload(recording, UINT64_MAX, 1003);
+  ASSERT_FALSE(too_long);
+  EXPECT_EQ(too_long.error().code, ErrorCode::kInvalidArgument);
   auto upload = vault_->createUpload(recording, plain.size(), 1003);
   ASSERT_TRUE(upload);
   {
