@@ -40,6 +40,11 @@ using Poco::Util::OptionCallback;
 std::expected<Services, ConfigError> openServices(const Config& config) {
   auto vault = storage::Vault::open({config.data_dir, config.database_path, config.keys_dir});
   if (!vault) return std::unexpected(ConfigError{"", "storage: " + vault.error().toString()});
+  // The head goes to the log, outside the database, so that a later
+  // `lessonvault-admin audit-verify --expect-head` notices a cut-off tail.
+  if (auto head = (*vault)->auditHead()) {
+    Poco::Logger::get("lessonvault").information("audit head " + head->toString());
+  }
   Services services;
   services.vault = std::move(*vault);
   services.is_healthy = [vault = services.vault] { return vault->healthCheck().has_value(); };

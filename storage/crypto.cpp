@@ -87,6 +87,24 @@ Result<SecretKey> hkdfSha256(const SecretKey& ikm, Bytes salt, Bytes info) {
   return derived;
 }
 
+Result<Mac> hmacSha256(const SecretKey& key, Bytes data) {
+  static EVP_MAC* const hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (hmac == nullptr) return std::unexpected(opensslError("EVP_MAC_fetch(HMAC)"));
+  std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx(EVP_MAC_CTX_new(hmac),
+                                                                &EVP_MAC_CTX_free);
+  char digest[] = "SHA256";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                         OSSL_PARAM_construct_end()};
+  Mac out{};
+  std::size_t length = 0;
+  if (!ctx || EVP_MAC_init(ctx.get(), key.bytes().data(), key.bytes().size(), params) != 1 ||
+      EVP_MAC_update(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_MAC_final(ctx.get(), out.data(), &length, out.size()) != 1 || length != out.size()) {
+    return std::unexpected(opensslError("HMAC-SHA256"));
+  }
+  return out;
+}
+
 bool constantTimeEqual(Bytes a, Bytes b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }

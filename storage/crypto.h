@@ -51,6 +51,12 @@ Status randomBytes(MutableBytes out);
 // HKDF-SHA256 (RFC 5869) producing one 256-bit key.
 Result<SecretKey> hkdfSha256(const SecretKey& ikm, Bytes salt, Bytes info);
 
+inline constexpr std::size_t kSha256Size = 32;
+using Mac = std::array<std::uint8_t, kSha256Size>;
+
+// HMAC-SHA256 (RFC 2104) of `data` under `key`.
+Result<Mac> hmacSha256(const SecretKey& key, Bytes data);
+
 // Constant-time equality for secrets and tags.
 bool constantTimeEqual(Bytes a, Bytes b);
 

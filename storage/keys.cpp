@@ -73,14 +73,54 @@ Result<std::pair<Id, SecretKey>> readKeyFile(const std::string& path, const std:
   return std::pair<Id, SecretKey>(*id, std::move(*key));
 }
 
-std::array<std::uint8_t, kWrapLabel.size() + 2 * Id::kSize> wrapAssociated(const Id& recording,
-                                                                           const Id& master) {
-  std::array<std::uint8_t, kWrapLabel.size() + 2 * Id::kSize> ad{};
-  std::memcpy(ad.data(), kWrapLabel.data(), kWrapLabel.size());
-  std::memcpy(ad.data() + kWrapLabel.size(), recording.bytes().data(), Id::kSize);
-  std::memcpy(ad.data() + kWrapLabel.size() + Id::kSize, master.bytes().data(), Id::kSize);
+// Associated data for a wrapped key: label || subject (a recording id, or
+// nothing) || master key id. Fixed-size parts per label keep it unambiguous.
+std::vector<std::uint8_t> wrapAssociated(std::string_view label, Bytes subject, const Id& master) {
+  std::vector<std::uint8_t> ad(label.begin(), label.end());
+  ad.insert(ad.end(), subject.begin(), subject.end());
+  ad.insert(ad.end(), master.bytes().begin(), master.bytes().end());
   return ad;
 }
+
+Result<WrappedKey> wrapKey(const SecretKey& key, std::string_view label, Bytes subject,
+                           const Id& master_key_id, const SecretKey& master_key) {
+  auto aead = AesGcm::create(master_key);
+  if (!aead) return std::unexpected(aead.error());
+  WrappedKey wrapped{master_key_id, std::vector<std::uint8_t>(kWrappedKeySize)};
+  MutableBytes blob(wrapped.blob);
+  LV_TRY(randomBytes(blob.first(kGcmNonceSize)));
+  const auto ad = wrapAssociated(label, subject, master_key_id);
+  LV_TRY(aead->seal(blob.first(kGcmNonceSize), ad, key.bytes(),
+                    blob.subspan(kGcmNonceSize, kKeySize), blob.subspan(kGcmNonceSize + kKeySize)));
+  return wrapped;
+}
+
+Result<SecretKey> unwrapKey(const WrappedKey& wrapped, std::string_view label, Bytes subject,
+                            const KeyRing& ring, const std::string& what) {
+  const SecretKey* master = ring.find(wrapped.master_key_id);
+  if (master == nullptr) {
+    return fail(ErrorCode::kKeyFile,
+                "master key " + wrapped.master_key_id.hex() + " is not in the key directory");
+  }
+  if (wrapped.blob.size() != kWrappedKeySize) {
+    return fail(ErrorCode::kKeyUnwrap, what + " has the wrong size");
+  }
+  auto aead = AesGcm::create(*master);
+  if (!aead) return std::unexpected(aead.error());
+  Bytes blob(wrapped.blob);
+  std::array<std::uint8_t, kKeySize> raw{};
+  const auto ad = wrapAssociated(label, subject, wrapped.master_key_id);
+  if (!aead->open(blob.first(kGcmNonceSize), ad, blob.subspan(kGcmNonceSize, kKeySize),
+                  blob.subspan(kGcmNonceSize + kKeySize), raw)) {
+    return fail(ErrorCode::kKeyUnwrap,
+                what + " does not open under master key " + wrapped.master_key_id.hex());
+  }
+  auto key = SecretKey::fromBytes(raw);
+  cleanse(raw);
+  return key;
+}
+
+constexpr std::string_view kAuditWrapLabel = "lessonvault audit key v1";
 
 }  // namespace
 
@@ -165,41 +205,22 @@ std::vector<Id> KeyRing::ids() const {
 
 Result<WrappedKey> wrapDataKey(const SecretKey& data_key, const Id& recording_id,
                                const Id& master_key_id, const SecretKey& master_key) {
-  auto aead = AesGcm::create(master_key);
-  if (!aead) return std::unexpected(aead.error());
-  WrappedKey wrapped{master_key_id, std::vector<std::uint8_t>(kWrappedKeySize)};
-  MutableBytes blob(wrapped.blob);
-  LV_TRY(randomBytes(blob.first(kGcmNonceSize)));
-  auto ad = wrapAssociated(recording_id, master_key_id);
-  LV_TRY(aead->seal(blob.first(kGcmNonceSize), ad, data_key.bytes(),
-                    blob.subspan(kGcmNonceSize, kKeySize), blob.subspan(kGcmNonceSize + kKeySize)));
-  return wrapped;
+  return wrapKey(data_key, kWrapLabel, recording_id.bytes(), master_key_id, master_key);
 }
 
 Result<SecretKey> unwrapDataKey(const WrappedKey& wrapped, const Id& recording_id,
                                 const KeyRing& ring) {
-  const SecretKey* master = ring.find(wrapped.master_key_id);
-  if (master == nullptr) {
-    return fail(ErrorCode::kKeyFile,
-                "master key " + wrapped.master_key_id.hex() + " is not in the key directory");
-  }
-  if (wrapped.blob.size() != kWrappedKeySize) {
-    return fail(ErrorCode::kKeyUnwrap, "wrapped data key has the wrong size");
-  }
-  auto aead = AesGcm::create(*master);
-  if (!aead) return std::unexpected(aead.error());
-  Bytes blob(wrapped.blob);
-  std::array<std::uint8_t, kKeySize> raw{};
-  auto ad = wrapAssociated(recording_id, wrapped.master_key_id);
-  if (!aead->open(blob.first(kGcmNonceSize), ad, blob.subspan(kGcmNonceSize, kKeySize),
-                  blob.subspan(kGcmNonceSize + kKeySize), raw)) {
-    return fail(ErrorCode::kKeyUnwrap, "data key of recording " + recording_id.hex() +
-                                           " does not open under master key " +
-                                           wrapped.master_key_id.hex());
-  }
-  auto key = SecretKey::fromBytes(raw);
-  cleanse(raw);
-  return key;
+  return unwrapKey(wrapped, kWrapLabel, recording_id.bytes(), ring,
+                   "data key of recording " + recording_id.hex());
+}
+
+Result<WrappedKey> wrapAuditKey(const SecretKey& audit_key, const Id& master_key_id,
+                                const SecretKey& master_key) {
+  return wrapKey(audit_key, kAuditWrapLabel, {}, master_key_id, master_key);
+}
+
+Result<SecretKey> unwrapAuditKey(const WrappedKey& wrapped, const KeyRing& ring) {
+  return unwrapKey(wrapped, kAuditWrapLabel, {}, ring, "audit key");
 }
 
 }  // namespace storage

@@ -56,4 +56,10 @@ Result<WrappedKey> wrapDataKey(const SecretKey& data_key, const Id& recording_id
 Result<SecretKey> unwrapDataKey(const WrappedKey& wrapped, const Id& recording_id,
                                 const KeyRing& ring);
 
+// The audit chain's MAC key, wrapped the same way with its own label
+// ("lessonvault audit key v1" || master key id) so it can never pass for a data key.
+Result<WrappedKey> wrapAuditKey(const SecretKey& audit_key, const Id& master_key_id,
+                                const SecretKey& master_key);
+Result<SecretKey> unwrapAuditKey(const WrappedKey& wrapped, const KeyRing& ring);
+
 }  // namespace storage

@@ -7,7 +7,7 @@ namespace storage {
 namespace {
 
 // Append only: a released migration is never edited, only followed by another.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     // 1: the storage core — recordings' core columns, wrapped data keys,
     // finished objects, uploads in progress, tombstones of deleted recordings.
     R"sql(
@@ -54,6 +54,26 @@ CREATE TABLE tombstones (
   created_at   INTEGER NOT NULL,
   deleted_at   INTEGER NOT NULL,
   reason       TEXT NOT NULL
+) STRICT;
+)sql",
+    // 2: the audit chain (audit.h) and secrets wrapped under the master key.
+    R"sql(
+CREATE TABLE secrets (
+  name          TEXT PRIMARY KEY,
+  master_key_id TEXT NOT NULL CHECK (length(master_key_id) = 32),
+  wrapped       BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE audit (
+  seq     INTEGER PRIMARY KEY CHECK (seq > 0),
+  at      INTEGER NOT NULL,
+  actor   TEXT NOT NULL,
+  action  TEXT NOT NULL,
+  object  TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  reason  TEXT NOT NULL,
+  prev    BLOB NOT NULL,
+  mac     BLOB NOT NULL
 ) STRICT;
 )sql",
 };

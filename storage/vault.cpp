@@ -130,6 +130,7 @@ Result<std::unique_ptr<Vault>> Vault::open(const VaultPaths& paths, FileSystem& 
     return std::unexpected(pending.error());
   }
   LV_TRY(vault->removeOrphanFiles());
+  LV_TRY(vault->loadAuditKey());
   return vault;
 }
 
@@ -140,7 +141,8 @@ Status Vault::healthCheck() {
   return probe->run();
 }
 
-Result<Id> Vault::createRecording(const NewRecording& recording, std::int64_t now) {
+Result<Id> Vault::createRecording(const NewRecording& recording, std::int64_t now,
+                                  const std::string& actor) {
   auto id = Id::random();
   if (!id) return std::unexpected(id.error());
   auto data_key = SecretKey::random();
@@ -171,6 +173,7 @@ Result<Id> Vault::createRecording(const NewRecording& recording, std::int64_t no
       "INSERT INTO data_keys (recording_id, master_key_id, wrapped) VALUES (?1, ?2, ?3)");
   if (!key) return std::unexpected(key.error());
   LV_TRY(key->bind(1, id->hex()).bind(2, master_id->hex()).bindBlob(3, wrapped->blob).run());
+  LV_TRY(auditLocked({now, actor, "create_recording", id->hex(), "done", ""}));
   LV_TRY(txn->commit());
   return *id;
 }
@@ -264,7 +267,8 @@ Result<std::unique_ptr<ObjectReader>> Vault::openObject(const Id& object) {
   return ObjectReader::open(fs_, objectPath(object), object, *key, size);
 }
 
-Result<Id> Vault::createUpload(const Id& recording, std::uint64_t length, std::int64_t now) {
+Result<Id> Vault::createUpload(const Id& recording, std::uint64_t length, std::int64_t now,
+                               const std::string& actor) {
   if (length > static_cast<std::uint64_t>(INT64_MAX)) {
     return fail(ErrorCode::kInvalidArgument, "upload length out of range");
   }
@@ -277,17 +281,23 @@ Result<Id> Vault::createUpload(const Id& recording, std::uint64_t length, std::i
   // next open() removes, never a row without its log.
   auto log = UploadLog::create(fs_, uploadPath(*id), *id, *key);
   if (!log) return std::unexpected(log.error());
-  auto insert = db_->prepare(
-      "INSERT INTO uploads (id, recording_id, length, created_at) VALUES (?1, ?2, ?3, ?4)");
-  if (!insert) return std::unexpected(insert.error());
-  if (auto done = insert->bind(1, id->hex())
-                      .bind(2, recording.hex())
-                      .bind(3, static_cast<std::int64_t>(length))
-                      .bind(4, now)
-                      .run();
-      !done) {
+  auto recorded = [&]() -> Status {
+    auto txn = Transaction::begin(*db_);
+    if (!txn) return std::unexpected(txn.error());
+    auto insert = db_->prepare(
+        "INSERT INTO uploads (id, recording_id, length, created_at) VALUES (?1, ?2, ?3, ?4)");
+    if (!insert) return std::unexpected(insert.error());
+    LV_TRY(insert->bind(1, id->hex())
+               .bind(2, recording.hex())
+               .bind(3, static_cast<std::int64_t>(length))
+               .bind(4, now)
+               .run());
+    LV_TRY(auditLocked({now, actor, "create_upload", id->hex(), "done", ""}));
+    return txn->commit();
+  }();
+  if (!recorded) {
     (void)fs_.remove(uploadPath(*id));
-    return std::unexpected(done.error());
+    return std::unexpected(recorded.error());
   }
   return *id;
 }

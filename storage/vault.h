@@ -13,10 +13,12 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "acl/purpose.h"
+#include "storage/audit.h"
 #include "storage/database.h"
 #include "storage/dir_lock.h"
 #include "storage/file_system.h"
@@ -70,9 +72,13 @@ class Vault {
   static Result<std::unique_ptr<Vault>> open(const VaultPaths& paths,
                                              FileSystem& fs = FileSystem::posix());
 
+  // Every method that changes something appends its audit entry in the same
+  // transaction; `actor` is the person id (or "system", or "cli:uid<n>").
+
   // --- recordings ---
   // Creates the row and a fresh data key wrapped under the active master key.
-  Result<Id> createRecording(const NewRecording& recording, std::int64_t now);
+  Result<Id> createRecording(const NewRecording& recording, std::int64_t now,
+                             const std::string& actor);
   Status setStatus(const Id& recording, RecordingStatus status);
   Result<RecordingStatus> status(const Id& recording);
 
@@ -84,7 +90,8 @@ class Vault {
   Result<std::unique_ptr<ObjectReader>> openObject(const Id& object);
 
   // --- uploads in progress ---
-  Result<Id> createUpload(const Id& recording, std::uint64_t length, std::int64_t now);
+  Result<Id> createUpload(const Id& recording, std::uint64_t length, std::int64_t now,
+                          const std::string& actor);
   // Recovers the log (see UploadLog::open) for further appends.
   Result<std::unique_ptr<UploadLog>> openUpload(const Id& upload);
   Result<std::unique_ptr<UploadLogReader>> readUpload(const Id& upload, std::uint64_t size);
@@ -93,9 +100,10 @@ class Vault {
 
   // --- keys ---
   // Adds a master key and re-wraps every data key under it in one transaction.
-  Result<RotationResult> rotateMasterKey();
+  // The audit key is re-wrapped with them.
+  Result<RotationResult> rotateMasterKey(std::int64_t now, const std::string& actor);
   // Deletes a master key file that no data key needs any more.
-  Status retireMasterKey(const Id& key);
+  Status retireMasterKey(const Id& key, std::int64_t now, const std::string& actor);
   Result<Id> activeMasterKey();
   std::vector<Id> masterKeys();
 
@@ -104,7 +112,15 @@ class Vault {
   // wrapped key goes first (secure_delete, WAL truncated), then its files,
   // then its rows; a tombstone remains. `reason` is a code ([a-z_]), never
   // free text, so that the tombstone holds no personal data. Idempotent.
-  Status deleteRecording(const Id& recording, std::string_view reason, std::int64_t now);
+  Status deleteRecording(const Id& recording, std::string_view reason, std::int64_t now,
+                         const std::string& actor);
+
+  // --- audit ---
+  // Appends one entry in its own transaction (denials, views: events that
+  // change nothing else).
+  Status audit(const AuditRecord& record);
+  Result<AuditVerification> verifyAudit(const std::optional<AuditHead>& expected);
+  Result<AuditHead> auditHead();
   // Completes every deletion a crash interrupted.
   Status finishPendingDeletions();
 
@@ -128,6 +144,10 @@ class Vault {
   Result<Id> uploadRecordingLocked(const Id& upload);
   Status removeFilesAndRowsLocked(const Id& recording);
   Status removeOrphanFiles();
+  // Loads the audit key, creating and wrapping it on first use.
+  Status loadAuditKey();
+  Status auditLocked(const AuditRecord& record) { return appendAudit(*db_, *audit_key_, record); }
+  Status auditInTransactionLocked(const AuditRecord& record);
 
   const VaultPaths paths_;
   FileSystem& fs_;
@@ -135,6 +155,7 @@ class Vault {
   std::mutex mutex_;
   KeyRing ring_;
   std::unique_ptr<Database> db_;
+  std::optional<SecretKey> audit_key_;
 };
 
 std::string_view statusName(RecordingStatus status);

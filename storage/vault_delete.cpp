@@ -56,7 +56,8 @@ Result<std::optional<RecordingRow>> recordingForDeletion(Database& db, const Id&
 
 }  // namespace
 
-Status Vault::deleteRecording(const Id& recording, std::string_view reason, std::int64_t now) {
+Status Vault::deleteRecording(const Id& recording, std::string_view reason, std::int64_t now,
+                              const std::string& actor) {
   if (!isReasonCode(reason)) {
     return fail(ErrorCode::kInvalidArgument, "deletion reason must be a code of a-z and _");
   }
@@ -86,6 +87,8 @@ Status Vault::deleteRecording(const Id& recording, std::string_view reason, std:
                .bind(4, now)
                .bind(5, reason)
                .run());
+    LV_TRY(auditLocked(
+        {now, actor, "delete_recording", recording.hex(), "done", std::string(reason)}));
     LV_TRY(txn->commit());
   }
   return removeFilesAndRowsLocked(recording);

@@ -24,7 +24,7 @@ std::vector<Id> Vault::masterKeys() {
   return ring_.ids();
 }
 
-Result<RotationResult> Vault::rotateMasterKey() {
+Result<RotationResult> Vault::rotateMasterKey(std::int64_t now, const std::string& actor) {
   std::lock_guard lock(mutex_);
   // The new key file is durable before any data key depends on it. A crash
   // before the commit leaves an unused key file and every row as it was.
@@ -66,9 +66,16 @@ Result<RotationResult> Vault::rotateMasterKey() {
                .bindBlob(3, rewrapped->blob)
                .run());
   }
+  auto audit_wrapped = wrapAuditKey(*audit_key_, *new_id, *new_key);
+  if (!audit_wrapped) return std::unexpected(audit_wrapped.error());
+  auto secret =
+      db_->prepare("UPDATE secrets SET master_key_id = ?1, wrapped = ?2 WHERE name = 'audit_key'");
+  if (!secret) return std::unexpected(secret.error());
+  LV_TRY(secret->bind(1, new_id->hex()).bindBlob(2, audit_wrapped->blob).run());
   auto active = db_->prepare("UPDATE settings SET value = ?1 WHERE name = 'active_master_key'");
   if (!active) return std::unexpected(active.error());
   LV_TRY(active->bind(1, new_id->hex()).run());
+  LV_TRY(auditLocked({now, actor, "rotate_master_key", new_id->hex(), "done", ""}));
   LV_TRY(txn->commit());
   ring_ = std::move(*ring);
   // The old wrapped forms should not linger in the WAL. The rotation itself is
@@ -77,7 +84,7 @@ Result<RotationResult> Vault::rotateMasterKey() {
   return RotationResult{*new_id, rows.size(), truncated};
 }
 
-Status Vault::retireMasterKey(const Id& key) {
+Status Vault::retireMasterKey(const Id& key, std::int64_t now, const std::string& actor) {
   std::lock_guard lock(mutex_);
   auto active = activeMasterKeyLocked();
   if (!active) return std::unexpected(active.error());
@@ -88,15 +95,21 @@ Status Vault::retireMasterKey(const Id& key) {
   if (ring_.find(key) == nullptr) {
     return fail(ErrorCode::kNotFound, "no master key " + key.hex() + " in the key directory");
   }
-  auto count = db_->prepare("SELECT count(*) FROM data_keys WHERE master_key_id = ?1");
+  auto count = db_->prepare(
+      "SELECT (SELECT count(*) FROM data_keys WHERE master_key_id = ?1) + "
+      "(SELECT count(*) FROM secrets WHERE master_key_id = ?1)");
   if (!count) return std::unexpected(count.error());
   auto row = count->bind(1, key.hex()).step();
   if (!row) return std::unexpected(row.error());
-  if (count->columnInt(0) != 0) {
-    return fail(ErrorCode::kInvalidArgument, std::to_string(count->columnInt(0)) +
-                                                 " data keys are still wrapped under " + key.hex() +
-                                                 "; rotate first");
+  if (const std::int64_t needed = count->columnInt(0); needed != 0) {
+    return fail(
+        ErrorCode::kInvalidArgument,
+        std::to_string(needed) + " keys are still wrapped under " + key.hex() + "; rotate first");
   }
+  count->reset();
+  // Audited before the file goes: an entry without the deletion is harmless,
+  // a deletion without its entry is not.
+  LV_TRY(auditInTransactionLocked({now, actor, "retire_master_key", key.hex(), "done", ""}));
   LV_TRY(KeyRing::removeKeyFile(paths_.keys_dir, key));
   auto ring = KeyRing::load(paths_.keys_dir);
   if (!ring) return std::unexpected(ring.error());

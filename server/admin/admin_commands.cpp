@@ -1,5 +1,8 @@
 #include "server/admin/admin_commands.h"
 
+#include <ctime>
+#include <unistd.h>
+
 #include "storage/vault.h"
 
 namespace server::admin {
@@ -8,6 +11,11 @@ namespace {
 storage::VaultPaths vaultPaths(const Config& config) {
   return {config.data_dir, config.database_path, config.keys_dir};
 }
+
+// Operator actions are audited under the operating-system account that ran them.
+std::string cliActor() { return "cli:uid" + std::to_string(::geteuid()); }
+
+std::int64_t now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
 int failWith(std::ostream& err, const storage::Error& error) {
   err << "lessonvault-admin: " << error.toString() << "\n";
@@ -56,7 +64,7 @@ int rotateMasterKey(const Config& config, const std::vector<std::string>& args, 
   if (!vault) return failWith(err, vault.error());
   auto previous = (*vault)->activeMasterKey();
   if (!previous) return failWith(err, previous.error());
-  auto rotation = (*vault)->rotateMasterKey();
+  auto rotation = (*vault)->rotateMasterKey(now(), cliActor());
   if (!rotation) return failWith(err, rotation.error());
   out << "new active master key " << rotation->new_key.hex() << "; re-wrapped "
       << rotation->rewrapped << " data key(s)\n";
@@ -64,8 +72,7 @@ int rotateMasterKey(const Config& config, const std::vector<std::string>& args, 
     out << "warning: a reader kept the WAL from being truncated; the old wrapped keys leave it "
            "at the next checkpoint\n";
   }
-  out
-      << "retire the previous key when no backup needs it any more:\n"
+  out << "retire the previous key when no backup needs it any more:\n"
       << "  lessonvault-admin retire-master-key " << previous->hex() << "\n";
   return kExitOk;
 }
@@ -80,8 +87,37 @@ int retireMasterKey(const Config& config, const std::vector<std::string>& args, 
   }
   auto vault = storage::Vault::open(vaultPaths(config));
   if (!vault) return failWith(err, vault.error());
-  if (auto done = (*vault)->retireMasterKey(*id); !done) return failWith(err, done.error());
+  if (auto done = (*vault)->retireMasterKey(*id, now(), cliActor()); !done) {
+    return failWith(err, done.error());
+  }
   out << "retired master key " << id->hex() << " (its key file is deleted)\n";
+  return kExitOk;
+}
+
+int auditVerify(const Config& config, const std::vector<std::string>& args, std::ostream& out,
+                std::ostream& err) {
+  std::optional<storage::AuditHead> expected;
+  if (args.size() == 2 && args[0] == "--expect-head") {
+    expected = storage::AuditHead::parse(args[1]);
+    if (!expected) {
+      err << "lessonvault-admin: --expect-head wants SEQ:MAC as printed by audit-verify or the "
+             "server log, got \""
+          << args[1] << "\"\n";
+      return kExitUsage;
+    }
+  } else if (int usage = expectArgs(args, 0, err)) {
+    return usage;
+  }
+  auto vault = storage::Vault::open(vaultPaths(config));
+  if (!vault) return failWith(err, vault.error());
+  auto report = (*vault)->verifyAudit(expected);
+  if (!report) return failWith(err, report.error());
+  if (!report->ok()) {
+    out << "BROKEN at entry " << *report->broken_at << ": " << report->problem << "\n"
+        << report->entries << " entries before it verify\n";
+    return kExitFailure;
+  }
+  out << "ok: " << report->entries << " entries, head " << report->head.toString() << "\n";
   return kExitOk;
 }
 
@@ -102,6 +138,10 @@ const std::vector<Command>& commands() {
       {"retire-master-key", "ID",
        "delete a master key file that no data key needs any more (refuses the active key)",
        retireMasterKey},
+      {"audit-verify", "[--expect-head SEQ:MAC]",
+       "check every link of the audit chain; with the head noted in the server log, also "
+       "notice a cut-off tail",
+       auditVerify},
   };
   return kCommands;
 }

@@ -67,6 +67,22 @@ expect 1 "stop it first" "$admin" "${cfg[@]}" init > /dev/null
 kill -TERM "$server_pid"; wait "$server_pid"
 expect 0 "active" "$admin" "${cfg[@]}" list-master-keys > /dev/null
 
+# The audit chain: rotation and retirement above were audited; the server logs
+# the head at start; editing an entry or cutting the tail is reported.
+grep -q '"msg":"audit head 2:' "$tmp/server.log" || fail "the server did not log the audit head"
+verified=$(expect 0 "ok: 2 entries, head 2:" "$admin" "${cfg[@]}" audit-verify) || exit 1
+head=${verified##* }
+expect 0 "ok: 2 entries" "$admin" "${cfg[@]}" audit-verify --expect-head "$head" > /dev/null
+expect 64 "--expect-head wants" "$admin" "${cfg[@]}" audit-verify --expect-head nonsense > /dev/null
+cp "$tmp/var/lv.db" "$tmp/lv.db.orig"
+sqlite3 "$tmp/var/lv.db" "DELETE FROM audit WHERE seq = 2" || fail "sqlite3 failed"
+expect 0 "ok: 1 entries" "$admin" "${cfg[@]}" audit-verify > /dev/null
+expect 1 "entries were cut off" "$admin" "${cfg[@]}" audit-verify --expect-head "$head" > /dev/null
+cp "$tmp/lv.db.orig" "$tmp/var/lv.db"
+sqlite3 "$tmp/var/lv.db" "UPDATE audit SET actor = 'cli:uid1000' WHERE seq = 1" || fail "sqlite3 failed"
+expect 1 "BROKEN at entry 1: entry 1 was altered" "$admin" "${cfg[@]}" audit-verify > /dev/null
+cp "$tmp/lv.db.orig" "$tmp/var/lv.db"
+
 # A key file others can read stops both programs, naming the file and the fix.
 new=$(ls "$tmp/var/keys")
 chmod 644 "$tmp/var/keys/$new"

@@ -36,7 +36,7 @@ class VaultTest : public ::testing::Test {
 
   Id newRecording() {
     auto id = vault_->createRecording(
-        {acl::Purpose::kTeacherTraining, *acl::parseDate("2027-06-30")}, 1000);
+        {acl::Purpose::kTeacherTraining, *acl::parseDate("2027-06-30")}, 1000, "p1");
     EXPECT_TRUE(id) << id.error().toString();
     return *id;
   }
@@ -99,7 +99,7 @@ TEST_F(VaultTest, InitializeIsIdempotentAndSetsTheConnectionUp) {
                                                                   {"PRAGMA synchronous", "2"},
                                                                   {"PRAGMA foreign_keys", "1"},
                                                                   {"PRAGMA secure_delete", "1"},
-                                                                  {"PRAGMA user_version", "1"}}) {
+                                                                  {"PRAGMA user_version", "2"}}) {
     auto stmt = db.prepare(pragma);
     ASSERT_TRUE(stmt && *stmt->step());
     EXPECT_EQ(stmt->columnText(0), expected) << pragma;
@@ -134,14 +134,14 @@ TEST_F(VaultTest, ObjectsRoundTripAndSurviveRotationAndRetirement) {
   const Id old_key = *vault_->activeMasterKey();
   const auto wrapped_before = wrappedKeyOf(a);
 
-  auto rotation = vault_->rotateMasterKey();
+  auto rotation = vault_->rotateMasterKey(1500, "cli:uid0");
   ASSERT_TRUE(rotation) << rotation.error().toString();
   EXPECT_EQ(rotation->rewrapped, 2u);
   EXPECT_EQ(*vault_->activeMasterKey(), rotation->new_key);
   EXPECT_NE(wrappedKeyOf(a), wrapped_before);
   EXPECT_EQ(readObject(object_a), plain_a);
 
-  ASSERT_TRUE(vault_->retireMasterKey(old_key));
+  ASSERT_TRUE(vault_->retireMasterKey(old_key, 1600, "cli:uid0"));
   EXPECT_FALSE(std::filesystem::exists(paths_.keys_dir + "/" + old_key.hex() + ".key"));
   reopen();  // and from a fresh start, with only the new key on disk
   EXPECT_EQ(readObject(object_a), plain_a);
@@ -152,7 +152,7 @@ TEST_F(VaultTest, ObjectsRoundTripAndSurviveRotationAndRetirement) {
 TEST_F(VaultTest, TheActiveOrAStillNeededKeyCannotBeRetired) {
   newRecording();
   const Id old_key = *vault_->activeMasterKey();
-  auto active = vault_->retireMasterKey(old_key);
+  auto active = vault_->retireMasterKey(old_key, 1600, "cli:uid0");
   ASSERT_FALSE(active);
   EXPECT_NE(active.error().message.find("active key"), std::string::npos);
 }
@@ -174,15 +174,15 @@ TEST_F(VaultTest, DeletionShredsTheKeyFilesAndRowsAndKeepsATombstone) {
   const Id doomed = newRecording();
   const Id kept_object = storeObject(keep, pseudoRandom(5000, 4));
   const Id object = storeObject(doomed, pseudoRandom(5000, 5));
-  auto upload = vault_->createUpload(doomed, 10, 1002);
+  auto upload = vault_->createUpload(doomed, 10, 1002, "p1");
   ASSERT_TRUE(upload);
   const auto wrapped_before = wrappedKeyOf(doomed);
-  ASSERT_TRUE(vault_->rotateMasterKey());  // an older wrapped form existed too
+  ASSERT_TRUE(vault_->rotateMasterKey(1500, "cli:uid0"));  // an older wrapped form existed too
   const auto wrapped = wrappedKeyOf(doomed);
   const std::string object_path = vault_->objectPath(object);
   const std::string upload_path = vault_->uploadPath(*upload);
 
-  auto deleted = vault_->deleteRecording(doomed, "purpose_ended", 2000);
+  auto deleted = vault_->deleteRecording(doomed, "purpose_ended", 2000, "p1");
   ASSERT_TRUE(deleted) << deleted.error().toString();
 
   const auto bytes = databaseBytes();
@@ -206,7 +206,7 @@ TEST_F(VaultTest, DeletionShredsTheKeyFilesAndRowsAndKeepsATombstone) {
   EXPECT_EQ(tomb->columnInt(1), 2000);
   EXPECT_EQ(tomb->columnText(2), "purpose_ended");
 
-  EXPECT_TRUE(vault_->deleteRecording(doomed, "purpose_ended", 2001)) << "must be idempotent";
+  EXPECT_TRUE(vault_->deleteRecording(doomed, "purpose_ended", 2001, "p1")) << "must be idempotent";
   EXPECT_EQ(readObject(kept_object), pseudoRandom(5000, 4)) << "another recording was harmed";
 }
 
@@ -247,7 +247,7 @@ TEST_F(VaultTest, ADeletionInterruptedAfterTheKeyIsGoneFinishesAtTheNextStart) {
   {
     auto vault = Vault::open(paths_, no_remove);
     ASSERT_TRUE(vault) << vault.error().toString();
-    auto deleted = (*vault)->deleteRecording(doomed, "erasure_request", 3000);
+    auto deleted = (*vault)->deleteRecording(doomed, "erasure_request", 3000, "p1");
     ASSERT_FALSE(deleted);
     EXPECT_EQ(deleted.error().code, ErrorCode::kIo);
     // Half-way: key gone, files still there, and nothing readable.
@@ -279,7 +279,7 @@ TEST_F(VaultTest, AReaderBlockingTheCheckpointLeavesTheRecordingOnItsWayOut) {
       sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM recordings;", nullptr, nullptr, nullptr),
       SQLITE_OK);
   const auto start = std::chrono::steady_clock::now();
-  auto deleted = vault_->deleteRecording(doomed, "purpose_ended", 4000);
+  auto deleted = vault_->deleteRecording(doomed, "purpose_ended", 4000, "p1");
   const auto waited = std::chrono::steady_clock::now() - start;
   ASSERT_FALSE(deleted);
   EXPECT_EQ(deleted.error().code, ErrorCode::kBusy);
@@ -310,7 +310,7 @@ TEST_F(VaultTest, AnObjectFinishedAfterItsRecordingWasDeletedIsRemoved) {
   auto object = vault_->startObject(recording);
   ASSERT_TRUE(object);
   ASSERT_TRUE(object->writer->append(pseudoRandom(1000, 13)));
-  ASSERT_TRUE(vault_->deleteRecording(recording, "erasure_request", 5000));
+  ASSERT_TRUE(vault_->deleteRecording(recording, "erasure_request", 5000, "p1"));
   auto size = object->writer->finish();
   ASSERT_TRUE(size);
   auto added = vault_->addObject(recording, object->id, ObjectKind::kMedia, *size, 5001);
@@ -330,7 +330,7 @@ TEST_F(VaultTest, AKeyStillWrappingADataKeyCannotBeRetired) {
   ASSERT_TRUE(vault_->database().exec("UPDATE settings SET value = '" + new_key->hex() +
                                       "' WHERE name = 'active_master_key'"));
   reopen();
-  auto retired = vault_->retireMasterKey(old_key);
+  auto retired = vault_->retireMasterKey(old_key, 1600, "cli:uid0");
   ASSERT_FALSE(retired);
   EXPECT_NE(retired.error().message.find("still wrapped"), std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(paths_.keys_dir + "/" + old_key.hex() + ".key"));
@@ -366,10 +366,10 @@ TEST_F(VaultTest, OrphanFilesFromACrashAreRemovedAtOpen) {
 TEST_F(VaultTest, NoPlaintextIsEverWrittenToDisk) {
   const Id recording = newRecording();
   const auto plain = pseudoRandom(2 * 1024 * 1024, 9);
-  auto too_long = vault_->createUpload(recording, UINT64_MAX, 1003);
+  auto too_long = vault_->createUpload(recording, UINT64_MAX, 1003, "p1");
   ASSERT_FALSE(too_long);
   EXPECT_EQ(too_long.error().code, ErrorCode::kInvalidArgument);
-  auto upload = vault_->createUpload(recording, plain.size(), 1003);
+  auto upload = vault_->createUpload(recording, plain.size(), 1003, "p1");
   ASSERT_TRUE(upload);
   {
     auto log = vault_->openUpload(*upload);
