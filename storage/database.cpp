@@ -206,6 +206,8 @@ Status Database::checkpointTruncate(std::chrono::milliseconds max_wait) {
 
 std::int64_t Database::changes() const { return sqlite3_changes64(db_.get()); }
 
+std::int64_t Database::lastInsertId() const { return sqlite3_last_insert_rowid(db_.get()); }
+
 // --- Transaction ---------------------------------------------------------------
 
 Result<Transaction> Transaction::begin(Database& db) {

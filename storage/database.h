@@ -73,6 +73,7 @@ class Database {
   Status checkpointTruncate(std::chrono::milliseconds max_wait = std::chrono::seconds(1));
 
   std::int64_t changes() const;
+  std::int64_t lastInsertId() const;
   sqlite3* handle() { return db_.get(); }
 
  private:

@@ -7,7 +7,7 @@ namespace storage {
 namespace {
 
 // Append only: a released migration is never edited, only followed by another.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     // 1: the storage core — recordings' core columns, wrapped data keys,
     // finished objects, uploads in progress, tombstones of deleted recordings.
     R"sql(
@@ -75,6 +75,78 @@ CREATE TABLE audit (
   prev    BLOB NOT NULL,
   mac     BLOB NOT NULL
 ) STRICT;
+)sql",
+    // 3: people and the school's rules about them (acl/): roles, guardianships,
+    // consent forms; a recording's details, participants, consultations and
+    // comments. Person ids are row ids; external_id is the school's own.
+    R"sql(
+CREATE TABLE people (
+  id           INTEGER PRIMARY KEY,
+  external_id  TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  birth_date   TEXT,
+  left_on      TEXT
+) STRICT;
+
+CREATE TABLE person_roles (
+  person_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+  role      TEXT NOT NULL CHECK (role IN ('admin', 'privacy_officer', 'staff', 'guardian', 'pupil')),
+  PRIMARY KEY (person_id, role)
+) STRICT;
+
+CREATE TABLE guardianships (
+  guardian_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+  pupil_id    INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+  PRIMARY KEY (guardian_id, pupil_id)
+) STRICT;
+
+CREATE TABLE consent_forms (
+  id          INTEGER PRIMARY KEY,
+  pupil_id    INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+  category    TEXT NOT NULL,
+  given       INTEGER NOT NULL CHECK (given IN (0, 1)),
+  form_date   TEXT NOT NULL,
+  recorded_by INTEGER REFERENCES people (id) ON DELETE SET NULL,
+  recorded_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX consent_by_pupil ON consent_forms (pupil_id, category);
+
+CREATE TABLE recording_details (
+  recording_id    TEXT PRIMARY KEY REFERENCES recordings (id),
+  title           TEXT NOT NULL,
+  description     TEXT NOT NULL,
+  written_purpose TEXT NOT NULL,
+  owner_id        INTEGER NOT NULL REFERENCES people (id),
+  created_on      TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE participants (
+  recording_id TEXT NOT NULL REFERENCES recordings (id),
+  person_id    INTEGER NOT NULL REFERENCES people (id),
+  relation     TEXT NOT NULL,
+  rights       TEXT NOT NULL,
+  until        TEXT,
+  PRIMARY KEY (recording_id, person_id)
+) STRICT;
+CREATE INDEX participants_by_person ON participants (person_id);
+
+CREATE TABLE consultations (
+  recording_id TEXT NOT NULL REFERENCES recordings (id),
+  person_id    INTEGER NOT NULL REFERENCES people (id),
+  consulted_on TEXT NOT NULL,
+  PRIMARY KEY (recording_id, person_id)
+) STRICT;
+
+CREATE TABLE comments (
+  id           INTEGER PRIMARY KEY,
+  recording_id TEXT NOT NULL REFERENCES recordings (id),
+  author_id    INTEGER NOT NULL REFERENCES people (id),
+  position_ms  INTEGER NOT NULL CHECK (position_ms >= 0),
+  body         TEXT NOT NULL,
+  personal     INTEGER NOT NULL CHECK (personal IN (0, 1)),
+  created_at   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX comments_by_recording ON comments (recording_id);
 )sql",
 };
 

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -114,6 +115,16 @@ class Vault {
   // free text, so that the tombstone holds no personal data. Idempotent.
   Status deleteRecording(const Id& recording, std::string_view reason, std::int64_t now,
                          const std::string& actor);
+
+  // --- transactions for repositories (people, consent, details, ...) ---
+  // Appends one audit entry inside the current transaction.
+  using Auditor = std::function<Status(const AuditRecord&)>;
+  // Runs `work` in one transaction under the vault's lock; audit entries made
+  // through the Auditor commit or roll back with it. An error from `work`
+  // rolls everything back.
+  Status transact(const std::function<Status(Database&, const Auditor&)>& work);
+  // Runs `work` under the vault's lock, for reads.
+  Status read(const std::function<Status(Database&)>& work);
 
   // --- audit ---
   // Appends one entry in its own transaction (denials, views: events that

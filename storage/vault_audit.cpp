@@ -54,4 +54,18 @@ Result<AuditHead> Vault::auditHead() {
   return storage::auditHead(*db_);
 }
 
+Status Vault::transact(const std::function<Status(Database&, const Auditor&)>& work) {
+  std::lock_guard lock(mutex_);
+  auto txn = Transaction::begin(*db_);
+  if (!txn) return std::unexpected(txn.error());
+  const Auditor auditor = [this](const AuditRecord& record) { return auditLocked(record); };
+  LV_TRY(work(*db_, auditor));
+  return txn->commit();
+}
+
+Status Vault::read(const std::function<Status(Database&)>& work) {
+  std::lock_guard lock(mutex_);
+  return work(*db_);
+}
+
 }  // namespace storage

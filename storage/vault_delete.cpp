@@ -71,9 +71,16 @@ Status Vault::deleteRecording(const Id& recording, std::string_view reason, std:
     // out". From this commit on, nothing of it can be decrypted again.
     auto txn = Transaction::begin(*db_);
     if (!txn) return std::unexpected(txn.error());
-    auto drop_key = db_->prepare("DELETE FROM data_keys WHERE recording_id = ?1");
-    if (!drop_key) return std::unexpected(drop_key.error());
-    LV_TRY(drop_key->bind(1, recording.hex()).run());
+    // With the key go the rows that say what it was and who was in it.
+    for (std::string_view sql : {"DELETE FROM data_keys WHERE recording_id = ?1",
+                                 "DELETE FROM comments WHERE recording_id = ?1",
+                                 "DELETE FROM consultations WHERE recording_id = ?1",
+                                 "DELETE FROM participants WHERE recording_id = ?1",
+                                 "DELETE FROM recording_details WHERE recording_id = ?1"}) {
+      auto drop = db_->prepare(sql);
+      if (!drop) return std::unexpected(drop.error());
+      LV_TRY(drop->bind(1, recording.hex()).run());
+    }
     auto mark = db_->prepare("UPDATE recordings SET status = 'deleting' WHERE id = ?1");
     if (!mark) return std::unexpected(mark.error());
     LV_TRY(mark->bind(1, recording.hex()).run());

@@ -1,8 +1,11 @@
 #include "server/admin/admin_commands.h"
 
 #include <ctime>
+#include <fstream>
+#include <sstream>
 #include <unistd.h>
 
+#include "storage/roster.h"
 #include "storage/vault.h"
 
 namespace server::admin {
@@ -121,6 +124,53 @@ int auditVerify(const Config& config, const std::vector<std::string>& args, std:
   return kExitOk;
 }
 
+// Today's date in the school's time zone (config school.time_zone).
+acl::Date schoolToday(const Config& config) {
+  const std::time_t t = std::time(nullptr);
+  std::tm local{};
+  // localtime_r reads TZ; the zone name was validated against the zoneinfo
+  // directory when the config was loaded.
+  ::setenv("TZ", config.time_zone.c_str(), 1);
+  ::tzset();
+  ::localtime_r(&t, &local);
+  return acl::Date{std::chrono::year(local.tm_year + 1900),
+                   std::chrono::month(static_cast<unsigned>(local.tm_mon + 1)),
+                   std::chrono::day(static_cast<unsigned>(local.tm_mday))};
+}
+
+int importRosterCommand(const Config& config, const std::vector<std::string>& args,
+                        std::ostream& out, std::ostream& err) {
+  if (int usage = expectArgs(args, 1, err)) return usage;
+  std::ifstream file(args[0], std::ios::binary);
+  if (!file) {
+    err << "lessonvault-admin: cannot read " << args[0] << "\n";
+    return kExitFailure;
+  }
+  std::string csv(storage::kMaxRosterBytes + 1, '\0');
+  file.read(csv.data(), static_cast<std::streamsize>(csv.size()));
+  csv.resize(static_cast<std::size_t>(file.gcount()));
+  auto parsed = storage::parseRoster(csv, schoolToday(config));
+  std::vector<storage::RosterProblem> problems = parsed.problems;
+  storage::RosterImport result;
+  if (problems.empty()) {
+    auto vault = storage::Vault::open(vaultPaths(config));
+    if (!vault) return failWith(err, vault.error());
+    auto imported = storage::importRoster(**vault, parsed.entries, now(), cliActor());
+    if (!imported) return failWith(err, imported.error());
+    result = *imported;
+    problems = result.problems;
+  }
+  if (!problems.empty()) {
+    for (const auto& problem : problems) err << args[0] << ": " << problem.toString() << "\n";
+    err << "lessonvault-admin: " << problems.size()
+        << " problem(s); nothing was imported. Fix the file and run the import again.\n";
+    return kExitFailure;
+  }
+  out << "roster imported: " << result.added << " added, " << result.updated << " updated, "
+      << result.unchanged << " unchanged\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 const std::vector<Command>& commands() {
@@ -138,6 +188,10 @@ const std::vector<Command>& commands() {
       {"retire-master-key", "ID",
        "delete a master key file that no data key needs any more (refuses the active key)",
        retireMasterKey},
+      {"import-roster", "FILE.csv",
+       "add or update people from the school's roster (columns: external_id, display_name, "
+       "role, birth_date, guardian_of, left_on); any bad line imports nothing",
+       importRosterCommand},
       {"audit-verify", "[--expect-head SEQ:MAC]",
        "check every link of the audit chain; with the head noted in the server log, also "
        "notice a cut-off tail",

@@ -83,6 +83,24 @@ sqlite3 "$tmp/var/lv.db" "UPDATE audit SET actor = 'cli:uid1000' WHERE seq = 1" 
 expect 1 "BROKEN at entry 1: entry 1 was altered" "$admin" "${cfg[@]}" audit-verify > /dev/null
 cp "$tmp/lv.db.orig" "$tmp/var/lv.db"
 
+# The roster: a bad line names its line and column and imports nothing; a good
+# file imports, and importing it again changes nothing.
+cat > "$tmp/roster.csv" <<'CSV'
+external_id;display_name;role;birth_date;guardian_of;left_on
+T-001;Anna de Vries;staff;;;
+L-100;Sem Jansen;pupil;2012-02-29;;
+O-500;Eva Jansen;guardian;;L-100;
+CSV
+cp "$tmp/roster.csv" "$tmp/bad.csv"
+echo "L-101;Noor;pupil;2012-02-30;;" >> "$tmp/bad.csv"
+expect 1 "line 5, column birth_date: \"2012-02-30\" is not a date" \
+  "$admin" "${cfg[@]}" import-roster "$tmp/bad.csv" > /dev/null
+expect 1 "nothing was imported" "$admin" "${cfg[@]}" import-roster "$tmp/bad.csv" > /dev/null
+[[ $(sqlite3 "$tmp/var/lv.db" "SELECT count(*) FROM people") == 0 ]] || fail "a bad roster imported people"
+expect 0 "3 added, 0 updated, 0 unchanged" "$admin" "${cfg[@]}" import-roster "$tmp/roster.csv" > /dev/null
+expect 0 "0 added, 0 updated, 3 unchanged" "$admin" "${cfg[@]}" import-roster "$tmp/roster.csv" > /dev/null
+expect 1 "cannot read" "$admin" "${cfg[@]}" import-roster "$tmp/missing.csv" > /dev/null
+
 # A key file others can read stops both programs, naming the file and the fix.
 new=$(ls "$tmp/var/keys")
 chmod 644 "$tmp/var/keys/$new"
