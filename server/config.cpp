@@ -1,5 +1,7 @@
 #include "server/config.h"
 
+#include "acl/consent.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -18,6 +20,18 @@
 #include <Poco/Util/PropertyFileConfiguration.h>
 
 namespace server {
+
+std::vector<std::string> splitCategories(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
 namespace {
 
 using Field = std::variant<std::string Config::*, int Config::*, std::uint16_t Config::*>;
@@ -73,6 +87,15 @@ std::optional<std::string> checkTimeZone(const std::string& value) {
   return std::nullopt;
 }
 
+std::optional<std::string> checkConsentCategories(const std::string& value) {
+  const acl::ConsentConfig config{splitCategories(value)};
+  if (auto checked = acl::checkConsentConfig(config); !checked) {
+    return "expected comma-separated names of a-z, 0-9 and _, without duplicates, including " +
+           std::string(acl::kGuardianAccessCategory) + "; got \"" + value + "\"";
+  }
+  return std::nullopt;
+}
+
 // The one list of keys: reading, validation, typo detection and --help all come from it.
 // Adding a key means adding a Config member and one row here.
 const std::array kKeys = std::to_array<KeySpec>({
@@ -102,6 +125,16 @@ const std::array kKeys = std::to_array<KeySpec>({
     {"school.time_zone", &Config::time_zone,
      "Time zone of the school's calendar dates, as named under /usr/share/zoneinfo.", false, 0, 0,
      checkTimeZone},
+    {"school.consent_categories", &Config::consent_categories,
+     "Categories of the consent register (R7), comma-separated; must include "
+     "guardian_access_recordings.",
+     false, 0, 0, checkConsentCategories},
+    {"school.max_days_teacher_training", &Config::max_days_teacher_training,
+     "Longest a teacher_training recording may be kept, in days from its creation (R5).", false, 1,
+     3650, nullptr},
+    {"school.max_days_student_support", &Config::max_days_student_support,
+     "Longest a student_support recording may be kept, in days from its creation (R5).", false, 1,
+     3650, nullptr},
 });
 
 constexpr std::array<std::string_view, 4> kCheckedSections = {"server", "storage", "log", "school"};

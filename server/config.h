@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <expected>
 #include <string>
+#include <vector>
 
 namespace Poco::Util {
 class AbstractConfiguration;
@@ -32,6 +33,11 @@ struct Config {
   std::string log_level = "information";       // log.level, a Poco level name
   std::string log_file;                        // log.file; empty = stdout
   std::string time_zone = "Europe/Amsterdam";  // school.time_zone, under kZoneInfoDir
+  // school.consent_categories: the consent register's categories (R7), comma-separated.
+  std::string consent_categories =
+      "school_guide,website,social_media,newsletter,guardian_access_recordings";
+  int max_days_teacher_training = 180;  // school.max_days_teacher_training (R5)
+  int max_days_student_support = 365;   // school.max_days_student_support (R5)
 };
 
 // Where time zone names are looked up; a name must be a relative path below it.
@@ -52,6 +58,9 @@ std::expected<Config, ConfigError> loadConfig(const Poco::Util::AbstractConfigur
 // Reads a Java-style properties file (Poco::Util::PropertyFileConfiguration) and validates it
 // as loadConfig does. An unreadable file is an error with an empty key.
 std::expected<Config, ConfigError> loadConfigFile(const std::string& path);
+
+// The entries of school.consent_categories (validated at load).
+std::vector<std::string> splitCategories(const std::string& text);
 
 // One paragraph per key (name, default, meaning) for `lessonvault --help`.
 std::string describeConfigKeys();

@@ -147,6 +147,33 @@ TEST(ConfigTest, BadLogLevelIsNamed) {
   expectError(source, "log.level", "expected one of");
 }
 
+TEST(ConfigTest, ConsentCategoriesMustBeCodesAndIncludeGuardianAccess) {
+  for (const char* bad : {"website,social media,guardian_access_recordings",
+                          "website,website,guardian_access_recordings", "website,newsletter", "",
+                          "website,,guardian_access_recordings"}) {
+    SCOPED_TRACE(bad);
+    Source source = minimalSource();
+    source->setString("school.consent_categories", bad);
+    expectError(source, "school.consent_categories", "guardian_access_recordings");
+  }
+  Source source = minimalSource();
+  source->setString("school.consent_categories", "website,guardian_access_recordings");
+  auto config = loadConfig(*source);
+  ASSERT_TRUE(config.has_value());
+  EXPECT_EQ(splitCategories(config->consent_categories),
+            (std::vector<std::string>{"website", "guardian_access_recordings"}));
+}
+
+TEST(ConfigTest, PurposeCapsAreBounded) {
+  Source source = minimalSource();
+  source->setString("school.max_days_student_support", "0");
+  expectError(source, "school.max_days_student_support", "expected an integer 1..3650");
+  auto defaults = loadConfig(*minimalSource());
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->max_days_teacher_training, 180);
+  EXPECT_EQ(defaults->max_days_student_support, 365);
+}
+
 TEST(ConfigTest, BadHostIsNamed) {
   Source source = minimalSource();
   source->setString("server.host", "\"127.0.0.1\"");

@@ -1,8 +1,9 @@
 // R19 on a real database: people are purged the day after the second
 // anniversary of leaving, not before; never while a recording names them.
+#include "storage/retention.h"
+
 #include <gtest/gtest.h>
 
-#include "storage/retention.h"
 #include "storage/roster.h"
 #include "tests/storage/test_util.h"
 
@@ -34,7 +35,8 @@ class RetentionTest : public ::testing::Test {
     EXPECT_TRUE(vault_->read([&](Database& db) -> Status {
       auto select = db.prepare("SELECT external_id FROM people ORDER BY external_id");
       if (!select) return std::unexpected(select.error());
-      for (auto row = select->step(); row && *row; row = select->step()) ids.push_back(select->columnText(0));
+      for (auto row = select->step(); row && *row; row = select->step())
+        ids.push_back(select->columnText(0));
       return {};
     }));
     return ids;
@@ -65,7 +67,8 @@ TEST_F(RetentionTest, PeopleGoTheDayAfterTheSecondAnniversaryOfLeaving) {
     auto g = db.prepare("SELECT count(*) FROM guardianships");
     LV_TRY(g->step());
     guardianships = g->columnInt(0);
-    auto a = db.prepare("SELECT count(*) FROM audit WHERE action = 'roster_purge' AND actor = 'system'");
+    auto a =
+        db.prepare("SELECT count(*) FROM audit WHERE action = 'roster_purge' AND actor = 'system'");
     LV_TRY(a->step());
     purges = a->columnInt(0);
     return {};
@@ -76,7 +79,8 @@ TEST_F(RetentionTest, PeopleGoTheDayAfterTheSecondAnniversaryOfLeaving) {
 }
 
 TEST_F(RetentionTest, SomeoneNamedOnARecordingIsKeptUntilItIsDeleted) {
-  auto recording = vault_->createRecording({acl::Purpose::kTeacherTraining, date("2027-01-31")}, 5, "1");
+  auto recording =
+      vault_->createRecording({acl::Purpose::kTeacherTraining, date("2027-01-31")}, 5, "1");
   ASSERT_TRUE(recording);
   ASSERT_TRUE(vault_->transact([&](Database& db, const Vault::Auditor&) -> Status {
     auto name = db.prepare(
