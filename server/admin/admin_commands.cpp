@@ -5,6 +5,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "server/person_export_json.h"
 #include "storage/roster.h"
 #include "storage/vault.h"
 
@@ -171,6 +172,17 @@ int importRosterCommand(const Config& config, const std::vector<std::string>& ar
   return kExitOk;
 }
 
+int exportPersonCommand(const Config& config, const std::vector<std::string>& args,
+                        std::ostream& out, std::ostream& err) {
+  if (int usage = expectArgs(args, 1, err)) return usage;
+  auto vault = storage::Vault::open(vaultPaths(config));
+  if (!vault) return failWith(err, vault.error());
+  auto person = storage::exportPerson(**vault, args[0], now(), cliActor());
+  if (!person) return failWith(err, person.error());
+  out << personExportJson(*person) << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 const std::vector<Command>& commands() {
@@ -192,6 +204,10 @@ const std::vector<Command>& commands() {
        "add or update people from the school's roster (columns: external_id, display_name, "
        "role, birth_date, guardian_of, left_on); any bad line imports nothing",
        importRosterCommand},
+      {"export-person", "EXTERNAL_ID",
+       "print everything stored about one person as JSON (R12, R15), without other people's "
+       "data or personal comments",
+       exportPersonCommand},
       {"audit-verify", "[--expect-head SEQ:MAC]",
        "check every link of the audit chain; with the head noted in the server log, also "
        "notice a cut-off tail",

@@ -100,6 +100,11 @@ expect 1 "nothing was imported" "$admin" "${cfg[@]}" import-roster "$tmp/bad.csv
 expect 0 "3 added, 0 updated, 0 unchanged" "$admin" "${cfg[@]}" import-roster "$tmp/roster.csv" > /dev/null
 expect 0 "0 added, 0 updated, 3 unchanged" "$admin" "${cfg[@]}" import-roster "$tmp/roster.csv" > /dev/null
 expect 1 "cannot read" "$admin" "${cfg[@]}" import-roster "$tmp/missing.csv" > /dev/null
+exported=$(expect 0 '"format": "lessonvault-person-export-v1"' "$admin" "${cfg[@]}" export-person O-500) || exit 1
+[[ $exported == *'"display_name": "Eva Jansen"'* && $exported == *'"L-100"'* ]] ||
+  fail "unexpected export: $exported"
+[[ $exported != *"Sem Jansen"* ]] || fail "the export holds another person's name"
+expect 1 "nobody has external id X-1" "$admin" "${cfg[@]}" export-person X-1 > /dev/null
 
 # A key file others can read stops both programs, naming the file and the fix.
 new=$(ls "$tmp/var/keys")
