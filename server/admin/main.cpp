@@ -21,10 +21,22 @@ void printHelp(std::ostream& out) {
          "  -h, --help          show this help and exit\n\n"
          "Commands:\n";
   for (const auto& command : server::admin::commands()) {
-    std::string head =
-        std::string(command.name) + (*command.arguments ? " " : "") + command.arguments;
-    out << "  " << head << std::string(head.size() < 22 ? 22 - head.size() : 1, ' ')
-        << command.summary << "\n";
+    out << "  " << command.name << (*command.arguments ? " " : "") << command.arguments << "\n";
+    // The summary, wrapped at 80 columns under the command.
+    std::string line = "      ";
+    std::string_view rest = command.summary;
+    while (!rest.empty()) {
+      const std::size_t space = rest.find(' ');
+      const std::string_view word = rest.substr(0, space);
+      if (line.size() + 1 + word.size() > 80 && line.size() > 6) {
+        out << line << "\n";
+        line = "      ";
+      }
+      if (line.size() > 6) line += ' ';
+      line += word;
+      rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+    }
+    out << line << "\n";
   }
   out << "\nExit status: 0 done, 1 failed, 64 usage error, 78 configuration error.\n";
 }
