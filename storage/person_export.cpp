@@ -20,11 +20,12 @@ Status eachRow(Database& db, std::string_view sql, const std::function<void(Stat
 }
 
 Status texts(Database& db, std::string_view sql, std::int64_t id, std::vector<std::string>& out) {
-  return eachRow(db, sql, [&](Statement& s) { s.bind(1, id); },
-                 [&](const Statement& s) -> Status {
-                   out.push_back(s.columnText(0));
-                   return {};
-                 });
+  return eachRow(
+      db, sql, [&](Statement& s) { s.bind(1, id); },
+      [&](const Statement& s) -> Status {
+        out.push_back(s.columnText(0));
+        return {};
+      });
 }
 
 Status loadRecordings(Database& db, PersonExport& person) {
@@ -39,10 +40,17 @@ Status loadRecordings(Database& db, PersonExport& person) {
       "WHERE d.owner_id = ?1 OR p.person_id = ?1 ORDER BY d.created_on, d.recording_id",
       [&](Statement& s) { s.bind(1, id); },
       [&](const Statement& s) -> Status {
-        person.recordings.push_back({s.columnText(0), s.columnText(1), s.columnText(2),
-                                     s.columnText(3), s.columnText(4), s.columnText(5),
-                                     s.columnText(6), s.columnText(7), s.columnText(8),
-                                     s.columnText(9), {}});
+        person.recordings.push_back({s.columnText(0),
+                                     s.columnText(1),
+                                     s.columnText(2),
+                                     s.columnText(3),
+                                     s.columnText(4),
+                                     s.columnText(5),
+                                     s.columnText(6),
+                                     s.columnText(7),
+                                     s.columnText(8),
+                                     s.columnText(9),
+                                     {}});
         return {};
       }));
   // Views by role and relation only: the viewer's id never leaves this query.
@@ -87,38 +95,50 @@ Result<PersonExport> exportPerson(Vault& vault, std::string_view external_id, st
           person.left_on = s.columnText(4);
           return {};
         }));
-    if (!found) return fail(ErrorCode::kNotFound, "nobody has external id " + std::string(external_id));
+    if (!found)
+      return fail(ErrorCode::kNotFound, "nobody has external id " + std::string(external_id));
     const auto id = person.id;
-    LV_TRY(texts(db, "SELECT role FROM person_roles WHERE person_id = ?1 ORDER BY role", id, person.roles));
-    LV_TRY(texts(db, "SELECT p.external_id FROM guardianships g JOIN people p ON p.id = g.pupil_id "
-                     "WHERE g.guardian_id = ?1 ORDER BY 1", id, person.guardian_of));
-    LV_TRY(texts(db, "SELECT p.external_id FROM guardianships g JOIN people p ON p.id = g.guardian_id "
-                     "WHERE g.pupil_id = ?1 ORDER BY 1", id, person.guardians));
-    LV_TRY(eachRow(db, "SELECT category, form_date, given, recorded_at FROM consent_forms "
-                       "WHERE pupil_id = ?1 ORDER BY id",
-                   [&](Statement& s) { s.bind(1, id); },
-                   [&](const Statement& s) -> Status {
-                     person.consent.push_back({s.columnText(0), s.columnText(1),
-                                               s.columnInt(2) != 0, s.columnInt(3)});
-                     return {};
-                   }));
+    LV_TRY(texts(db, "SELECT role FROM person_roles WHERE person_id = ?1 ORDER BY role", id,
+                 person.roles));
+    LV_TRY(texts(db,
+                 "SELECT p.external_id FROM guardianships g JOIN people p ON p.id = g.pupil_id "
+                 "WHERE g.guardian_id = ?1 ORDER BY 1",
+                 id, person.guardian_of));
+    LV_TRY(texts(db,
+                 "SELECT p.external_id FROM guardianships g JOIN people p ON p.id = g.guardian_id "
+                 "WHERE g.pupil_id = ?1 ORDER BY 1",
+                 id, person.guardians));
+    LV_TRY(eachRow(
+        db,
+        "SELECT category, form_date, given, recorded_at FROM consent_forms "
+        "WHERE pupil_id = ?1 ORDER BY id",
+        [&](Statement& s) { s.bind(1, id); },
+        [&](const Statement& s) -> Status {
+          person.consent.push_back(
+              {s.columnText(0), s.columnText(1), s.columnInt(2) != 0, s.columnInt(3)});
+          return {};
+        }));
     LV_TRY(loadRecordings(db, person));
-    LV_TRY(eachRow(db, "SELECT recording_id, position_ms, created_at, body FROM comments "
-                       "WHERE author_id = ?1 AND personal = 0 ORDER BY id",
-                   [&](Statement& s) { s.bind(1, id); },
-                   [&](const Statement& s) -> Status {
-                     person.comments.push_back({s.columnText(0), s.columnInt(1), s.columnInt(2),
-                                                s.columnText(3)});
-                     return {};
-                   }));
-    LV_TRY(eachRow(db, "SELECT at, action, object, outcome, reason FROM audit WHERE actor = ?1 "
-                       "ORDER BY seq",
-                   [&](Statement& s) { s.bind(1, std::to_string(id)); },
-                   [&](const Statement& s) -> Status {
-                     person.actions.push_back({s.columnInt(0), s.columnText(1), s.columnText(2),
-                                               s.columnText(3), s.columnText(4)});
-                     return {};
-                   }));
+    LV_TRY(eachRow(
+        db,
+        "SELECT recording_id, position_ms, created_at, body FROM comments "
+        "WHERE author_id = ?1 AND personal = 0 ORDER BY id",
+        [&](Statement& s) { s.bind(1, id); },
+        [&](const Statement& s) -> Status {
+          person.comments.push_back(
+              {s.columnText(0), s.columnInt(1), s.columnInt(2), s.columnText(3)});
+          return {};
+        }));
+    LV_TRY(eachRow(
+        db,
+        "SELECT at, action, object, outcome, reason FROM audit WHERE actor = ?1 "
+        "ORDER BY seq",
+        [&](Statement& s) { s.bind(1, std::to_string(id)); },
+        [&](const Statement& s) -> Status {
+          person.actions.push_back(
+              {s.columnInt(0), s.columnText(1), s.columnText(2), s.columnText(3), s.columnText(4)});
+          return {};
+        }));
     return audit({now, actor, "export_person", std::to_string(id), "done", ""});
   });
   if (!done) return std::unexpected(done.error());

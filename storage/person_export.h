@@ -47,8 +47,8 @@ struct PersonExport {
   std::int64_t id = 0;
   std::string external_id, display_name, birth_date, left_on;
   std::vector<std::string> roles;
-  std::vector<std::string> guardian_of;   // external ids of their pupils
-  std::vector<std::string> guardians;     // external ids of their guardians
+  std::vector<std::string> guardian_of;  // external ids of their pupils
+  std::vector<std::string> guardians;    // external ids of their guardians
   std::vector<ExportedConsentForm> consent;
   std::vector<ExportedRecording> recordings;
   std::vector<ExportedComment> comments;  // shared ones only

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "server/admin/processing_register.h"
 #include "server/person_export_json.h"
 #include "storage/roster.h"
 #include "storage/vault.h"
@@ -183,6 +184,21 @@ int exportPersonCommand(const Config& config, const std::vector<std::string>& ar
   return kExitOk;
 }
 
+int registerCommand(const Config& config, const std::vector<std::string>& args, std::ostream& out,
+                    std::ostream& err) {
+  if (int usage = expectArgs(args, 0, err)) return usage;
+  auto vault = storage::Vault::open(vaultPaths(config));
+  if (!vault) return failWith(err, vault.error());
+  auto stats = storage::collectStatistics(**vault);
+  if (!stats) return failWith(err, stats.error());
+  if (auto audited = (*vault)->audit({now(), cliActor(), "read_register", "", "done", ""});
+      !audited) {
+    return failWith(err, audited.error());
+  }
+  out << processingRegister(config, *stats, acl::formatDate(schoolToday(config)));
+  return kExitOk;
+}
+
 }  // namespace
 
 const std::vector<Command>& commands() {
@@ -208,6 +224,10 @@ const std::vector<Command>& commands() {
        "print everything stored about one person as JSON (R12, R15), without other people's "
        "data or personal comments",
        exportPersonCommand},
+      {"register", "",
+       "print the processing register (R15): what is processed, why, for how long and shared "
+       "with whom, with live counts",
+       registerCommand},
       {"audit-verify", "[--expect-head SEQ:MAC]",
        "check every link of the audit chain; with the head noted in the server log, also "
        "notice a cut-off tail",

@@ -105,6 +105,11 @@ exported=$(expect 0 '"format": "lessonvault-person-export-v1"' "$admin" "${cfg[@
   fail "unexpected export: $exported"
 [[ $exported != *"Sem Jansen"* ]] || fail "the export holds another person's name"
 expect 1 "nobody has external id X-1" "$admin" "${cfg[@]}" export-person X-1 > /dev/null
+register=$(expect 0 "processing register (R15)" "$admin" "${cfg[@]}" register) || exit 1
+for needle in "at most 180 days (teacher training) or 365 days" "1 staff, 1 pupils, 1 guardians" \
+    "guardian_access_recordings"; do
+  [[ $register == *"$needle"* ]] || fail "register lacks '$needle': $register"
+done
 
 # A key file others can read stops both programs, naming the file and the fix.
 new=$(ls "$tmp/var/keys")

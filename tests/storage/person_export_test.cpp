@@ -1,8 +1,9 @@
 // The person export on a real database: what is in it, and what must not be.
+#include "storage/person_export.h"
+
 #include <gtest/gtest.h>
 
 #include "storage/consent_forms.h"
-#include "storage/person_export.h"
 #include "storage/roster.h"
 #include "tests/storage/test_util.h"
 
@@ -23,18 +24,24 @@ class PersonExportTest : public ::testing::Test {
         "L-1,Sem Pupil,pupil,2012-05-05,,\nO-1,Eva Guardian,guardian,,L-1,\n",
         date("2026-01-01"));
     EXPECT_TRUE(importRoster(*vault_, parsed.entries, 1, "cli:uid0"));
-    recording_ = *vault_->createRecording({acl::Purpose::kStudentSupport, date("2027-01-31")}, 10, "2");
+    recording_ =
+        *vault_->createRecording({acl::Purpose::kStudentSupport, date("2027-01-31")}, 10, "2");
     // Bert owns it, Anna supervises, Sem is its subject; each has a comment.
     EXPECT_TRUE(vault_->transact([&](Database& db, const Vault::Auditor&) -> Status {
       for (const std::string& sql : std::vector<std::string>{
-               "INSERT INTO recording_details VALUES (?1, 'Rekenles', '', 'begeleiding', 2, '2026-02-01')",
-               "INSERT INTO participants VALUES (?1, 1, 'support_coordinator', 'view,comment', '2026-12-31')",
+               "INSERT INTO recording_details VALUES (?1, 'Rekenles', '', 'begeleiding', 2, "
+               "'2026-02-01')",
+               "INSERT INTO participants VALUES (?1, 1, 'support_coordinator', 'view,comment', "
+               "'2026-12-31')",
                "INSERT INTO participants VALUES (?1, 3, 'subject_pupil', 'view', NULL)",
-               "INSERT INTO comments (recording_id, author_id, position_ms, body, personal, created_at) "
+               "INSERT INTO comments (recording_id, author_id, position_ms, body, personal, "
+               "created_at) "
                "VALUES (?1, 1, 5000, 'Goede instructie', 0, 20)",
-               "INSERT INTO comments (recording_id, author_id, position_ms, body, personal, created_at) "
+               "INSERT INTO comments (recording_id, author_id, position_ms, body, personal, "
+               "created_at) "
                "VALUES (?1, 1, 9000, 'Eigen werkaantekening', 1, 21)",
-               "INSERT INTO comments (recording_id, author_id, position_ms, body, personal, created_at) "
+               "INSERT INTO comments (recording_id, author_id, position_ms, body, personal, "
+               "created_at) "
                "VALUES (?1, 2, 1000, 'Opmerking van Bert', 0, 22)"}) {
         auto stmt = db.prepare(sql);
         if (!stmt) return std::unexpected(stmt.error());
@@ -42,9 +49,12 @@ class PersonExportTest : public ::testing::Test {
       }
       return {};
     }));
-    EXPECT_TRUE(vault_->audit({30, "1", "view_media", recording_.hex(), "allowed", "allowed_participant"}));
-    EXPECT_TRUE(vault_->audit({31, "2", "view_media", recording_.hex(), "allowed", "allowed_owner"}));
-    EXPECT_TRUE(vault_->audit({32, "4", "view_media", recording_.hex(), "denied", "denied_not_named"}));
+    EXPECT_TRUE(
+        vault_->audit({30, "1", "view_media", recording_.hex(), "allowed", "allowed_participant"}));
+    EXPECT_TRUE(
+        vault_->audit({31, "2", "view_media", recording_.hex(), "allowed", "allowed_owner"}));
+    EXPECT_TRUE(
+        vault_->audit({32, "4", "view_media", recording_.hex(), "denied", "denied_not_named"}));
   }
 
   testing::TempDir dir_;
@@ -90,7 +100,8 @@ TEST_F(PersonExportTest, APupilsExportHoldsConsentAndNoOtherPersonsData) {
     all += r.title + r.written_purpose;
     for (const auto& v : r.views) all += v.viewer_roles + v.viewer_relation;
   }
-  for (const char* other : {"Anna", "Bert", "Eva"}) EXPECT_EQ(all.find(other), std::string::npos) << other;
+  for (const char* other : {"Anna", "Bert", "Eva"})
+    EXPECT_EQ(all.find(other), std::string::npos) << other;
 }
 
 TEST_F(PersonExportTest, ExportsAreAuditedAndUnknownIdsRefused) {
@@ -100,7 +111,8 @@ TEST_F(PersonExportTest, ExportsAreAuditedAndUnknownIdsRefused) {
   ASSERT_TRUE(exportPerson(*vault_, "O-1", 101, "cli:uid0"));
   std::int64_t exports = 0;
   ASSERT_TRUE(vault_->read([&](Database& db) -> Status {
-    auto s = db.prepare("SELECT count(*) FROM audit WHERE action = 'export_person' AND object = '4'");
+    auto s =
+        db.prepare("SELECT count(*) FROM audit WHERE action = 'export_person' AND object = '4'");
     LV_TRY(s->step());
     exports = s->columnInt(0);
     return {};
