@@ -22,9 +22,7 @@ bool canSeeComment(const Actor& viewer, const Comment& comment) {
   return comment.visibility == CommentVisibility::kShared || comment.author == viewer.person.id;
 }
 
-bool exportable(const Comment& comment) {
-  return comment.visibility == CommentVisibility::kShared;
-}
+bool exportable(const Comment& comment) { return comment.visibility == CommentVisibility::kShared; }
 
 std::vector<Comment> commentsForExport(std::span<const Comment> comments) {
   std::vector<Comment> exported;

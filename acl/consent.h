@@ -33,10 +33,10 @@ struct ConsentConfig {
 struct ConsentForm {
   PersonId pupil = 0;
   std::string category;
-  Date form_date;            // the date on the form
-  bool given = false;        // false: consent refused or withdrawn
-  PersonId recorded_by = 0;  // who entered the form
-  std::int64_t sequence = 0; // recording order (storage's row id): later is higher
+  Date form_date;             // the date on the form
+  bool given = false;         // false: consent refused or withdrawn
+  PersonId recorded_by = 0;   // who entered the form
+  std::int64_t sequence = 0;  // recording order (storage's row id): later is higher
 };
 
 // denied_bad_consent_config: no categories, a duplicate, a name that is not

@@ -20,8 +20,9 @@ Check checkStudentSupport(const Consultation& consultation, const ConsultationPa
   }
   // From 16 the pupil holds their own rights (R10); below, a guardian is heard too.
   if (ageOn(*parties.pupil_birth_date, created_on) >= kGuardianConsentAge) return {};
-  bool guardian_heard = std::ranges::any_of(
-      parties.pupil_guardians, [&](PersonId guardian) { return consulted(consultation, guardian); });
+  bool guardian_heard = std::ranges::any_of(parties.pupil_guardians, [&](PersonId guardian) {
+    return consulted(consultation, guardian);
+  });
   if (guardian_heard) return {};
   return deny(Reason::kDeniedConsultationWithoutGuardian,
               "the pupil is under 16: consult at least one of the pupil's guardians");

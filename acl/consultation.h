@@ -21,17 +21,17 @@ namespace acl {
 
 // Who was consulted, and on which day. Stored with the recording.
 struct Consultation {
-  std::vector<PersonId> consulted;
-  Date consulted_on;
+  std::vector<PersonId> consulted = {};
+  Date consulted_on = {};
 };
 
 // Who should have been consulted, as the caller knows them at creation.
 struct ConsultationParties {
   Purpose purpose = Purpose::kTeacherTraining;
-  std::optional<PersonId> trainee;         // teacher_training
-  std::optional<PersonId> pupil;           // student_support
-  std::optional<Date> pupil_birth_date;    // student_support
-  std::vector<PersonId> pupil_guardians;   // guardiansOf(pupil, ...)
+  std::optional<PersonId> trainee = std::nullopt;       // teacher_training
+  std::optional<PersonId> pupil = std::nullopt;         // student_support
+  std::optional<Date> pupil_birth_date = std::nullopt;  // student_support
+  std::vector<PersonId> pupil_guardians = {};           // guardiansOf(pupil, ...)
 };
 
 // Reasons, in the order tried: denied_consultation_missing (nobody listed),

@@ -9,7 +9,7 @@ namespace acl {
 namespace {
 
 constexpr std::array<std::string_view, 22> kParticles = {
-    "van", "de", "der", "den", "het", "t",  "ter", "ten", "te", "in", "op",
+    "van", "de", "der", "den", "het", "t",  "ter", "ten", "te", "in",  "op",
     "la",  "le", "du",  "des", "da",  "di", "vd",  "v",   "d",  "von", "zu"};
 
 // The non-particle folded words of a roster name.
@@ -25,7 +25,7 @@ enum Mark : int { kNone = 0, kConfirm = 1, kRefuse = 2 };
 
 // The text's non-particle words, with a mark per word.
 struct Text {
-  std::vector<Word> words;     // non-particle words only
+  std::vector<Word> words;  // non-particle words only
   std::vector<int> marks;
 
   // Whether `name` occurs at position `at`.
@@ -94,9 +94,8 @@ NameCheck checkPupilNames(std::string_view text, std::span<const RosterPupil> ro
   // A word refused in one place and only doubtful in another is refused.
   std::erase_if(check.needs_confirmation, [&](const std::string& word) {
     std::string folded = foldText(word);
-    return std::ranges::any_of(check.refused, [&](const std::string& r) {
-      return foldText(r) == folded;
-    });
+    return std::ranges::any_of(check.refused,
+                               [&](const std::string& r) { return foldText(r) == folded; });
   });
   return check;
 }

@@ -21,8 +21,8 @@ std::string_view roleName(Role role) {
 }
 
 std::optional<Role> parseRole(std::string_view name) {
-  for (Role role : {Role::kAdmin, Role::kPrivacyOfficer, Role::kStaff, Role::kGuardian,
-                    Role::kPupil}) {
+  for (Role role :
+       {Role::kAdmin, Role::kPrivacyOfficer, Role::kStaff, Role::kGuardian, Role::kPupil}) {
     if (roleName(role) == name) return role;
   }
   return std::nullopt;

@@ -33,9 +33,9 @@ std::optional<Role> parseRole(std::string_view name);
 struct Person {
   PersonId id = 0;
   std::string display_name;
-  std::vector<Role> roles;          // a person may hold several (staff + privacy_officer)
-  std::optional<Date> birth_date;   // pupils only; nobody else's is kept
-  std::optional<Date> left_on;      // the last day the person belonged to the school
+  std::vector<Role> roles;         // a person may hold several (staff + privacy_officer)
+  std::optional<Date> birth_date;  // pupils only; nobody else's is kept
+  std::optional<Date> left_on;     // the last day the person belonged to the school
 };
 
 // `guardian` is a guardian of `pupil` (R2, R10).

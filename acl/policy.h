@@ -24,6 +24,7 @@
 
 namespace acl {
 
+// clang-format off
 #define LV_ACL_ACTIONS(X)                                                          \
   /* recording actions: decide() needs the recording's facts */                   \
   X(kUpload, "upload")                           /* add bytes to an upload */      \
@@ -46,6 +47,7 @@ namespace acl {
   X(kVerifyAudit, "verify_audit")                                                  \
   X(kExportPerson, "export_person")                                                \
   X(kReadRegister, "read_register")
+// clang-format on
 
 enum class Action {
 #define LV_ACL_ENUMERATOR(enumerator, name) enumerator,

@@ -18,15 +18,14 @@ Check checkCap(Purpose purpose, Date created_on, Date end, const PurposeCaps& ca
   if (end <= latest) return {};
   return deny(Reason::kDeniedPurposeEndBeyondCap,
               "a " + std::string(purposeName(purpose)) + " recording created on " +
-                  formatDate(created_on) + " may be kept until " + formatDate(latest) +
-                  " at most");
+                  formatDate(created_on) + " may be kept until " + formatDate(latest) + " at most");
 }
 
 }  // namespace
 
 Date latestPurposeEnd(Purpose purpose, Date created_on, const PurposeCaps& caps) {
-  int days = purpose == Purpose::kTeacherTraining ? caps.teacher_training_days
-                                                  : caps.student_support_days;
+  int days =
+      purpose == Purpose::kTeacherTraining ? caps.teacher_training_days : caps.student_support_days;
   return addDays(created_on, days);
 }
 

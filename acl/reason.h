@@ -15,6 +15,7 @@
 
 namespace acl {
 
+// clang-format off
 // X(enumerator, name). Grouped by the function that returns them.
 #define LV_ACL_REASONS(X)                                                      \
   /* decide(): allowed */                                                      \
@@ -79,6 +80,7 @@ namespace acl {
   X(kDeniedUnknownConsentCategory, "denied_unknown_consent_category")          \
   X(kDeniedConsentFormInFuture, "denied_consent_form_in_future")               \
   X(kDeniedBadConsentConfig, "denied_bad_consent_config")
+// clang-format on
 
 enum class Reason {
 #define LV_ACL_ENUMERATOR(enumerator, name) enumerator,

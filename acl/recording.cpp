@@ -5,9 +5,9 @@
 namespace acl {
 namespace {
 
-constexpr Relation kRelations[] = {Relation::kTrainee,          Relation::kSupervisor,
-                                   Relation::kTeacherEducator,  Relation::kSupportCoordinator,
-                                   Relation::kTeacher,          Relation::kSubjectPupil,
+constexpr Relation kRelations[] = {Relation::kTrainee,         Relation::kSupervisor,
+                                   Relation::kTeacherEducator, Relation::kSupportCoordinator,
+                                   Relation::kTeacher,         Relation::kSubjectPupil,
                                    Relation::kGuardian};
 constexpr Right kRights[] = {Right::kView, Right::kComment, Right::kManage};
 constexpr RecordingStatus kStatuses[] = {RecordingStatus::kUploading, RecordingStatus::kProcessing,

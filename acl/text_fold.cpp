@@ -8,6 +8,7 @@ namespace {
 
 // Base letters for U+00C0..U+017F (Latin-1 Supplement letters and Latin
 // Extended-A), generated from Unicode decompositions; null: not a letter.
+// clang-format off
 constexpr std::array<const char*, 0x180 - 0xC0> kLatinFold = {
     "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",  // U+00C0
     "d", "n", "o", "o", "o", "o", "o", nullptr, "o", "u", "u", "u", "u", "y", "th", "ss",  // U+00D0
@@ -22,6 +23,7 @@ constexpr std::array<const char*, 0x180 - 0xC0> kLatinFold = {
     "s", "s", "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",  // U+0160
     "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s",  // U+0170
 };
+// clang-format on
 
 constexpr char32_t kInvalid = 0xFFFFFFFF;
 
@@ -30,8 +32,11 @@ constexpr char32_t kInvalid = 0xFFFFFFFF;
 char32_t decode(std::string_view text, std::size_t& at) {
   auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
   std::uint8_t lead = byte(at);
-  std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
-                                   : (lead >> 3) == 0x1E   ? 4 : 0;
+  std::size_t length = lead < 0x80           ? 1
+                       : (lead >> 5) == 0x6  ? 2
+                       : (lead >> 4) == 0xE  ? 3
+                       : (lead >> 3) == 0x1E ? 4
+                                             : 0;
   if (length == 0 || at + length > text.size()) {
     ++at;
     return kInvalid;

@@ -14,32 +14,7 @@ std::string_view kindName(ObjectKind kind) {
   return kind == ObjectKind::kMedia ? "media" : "poster";
 }
 
-Result<RecordingStatus> parseStatus(std::string_view name) {
-  if (name == "uploading") return RecordingStatus::kUploading;
-  if (name == "processing") return RecordingStatus::kProcessing;
-  if (name == "ready") return RecordingStatus::kReady;
-  if (name == "failed") return RecordingStatus::kFailed;
-  if (name == "deleting") return RecordingStatus::kDeleting;
-  return fail(ErrorCode::kDatabase, "unknown recording status in database");
-}
-
 }  // namespace
-
-std::string_view statusName(RecordingStatus status) {
-  switch (status) {
-    case RecordingStatus::kUploading:
-      return "uploading";
-    case RecordingStatus::kProcessing:
-      return "processing";
-    case RecordingStatus::kReady:
-      return "ready";
-    case RecordingStatus::kFailed:
-      return "failed";
-    case RecordingStatus::kDeleting:
-      return "deleting";
-  }
-  return "";
-}
 
 Vault::Vault(VaultPaths paths, FileSystem& fs, std::unique_ptr<DirLock> lock, KeyRing ring,
              std::unique_ptr<Database> db)
@@ -142,7 +117,8 @@ Status Vault::healthCheck() {
 }
 
 Result<Id> Vault::createRecording(const NewRecording& recording, std::int64_t now,
-                                  const std::string& actor) {
+                                  const std::string& actor,
+                                  const std::function<Status(Database&, const Id&)>& rows) {
   auto id = Id::random();
   if (!id) return std::unexpected(id.error());
   auto data_key = SecretKey::random();
@@ -173,6 +149,7 @@ Result<Id> Vault::createRecording(const NewRecording& recording, std::int64_t no
       "INSERT INTO data_keys (recording_id, master_key_id, wrapped) VALUES (?1, ?2, ?3)");
   if (!key) return std::unexpected(key.error());
   LV_TRY(key->bind(1, id->hex()).bind(2, master_id->hex()).bindBlob(3, wrapped->blob).run());
+  if (rows) LV_TRY(rows(*db_, *id));
   LV_TRY(auditLocked({now, actor, "create_recording", id->hex(), "done", ""}));
   LV_TRY(txn->commit());
   return *id;
@@ -183,7 +160,7 @@ Status Vault::setStatus(const Id& recording, RecordingStatus status) {
   auto update =
       db_->prepare("UPDATE recordings SET status = ?2 WHERE id = ?1 AND status <> 'deleting'");
   if (!update) return std::unexpected(update.error());
-  LV_TRY(update->bind(1, recording.hex()).bind(2, statusName(status)).run());
+  LV_TRY(update->bind(1, recording.hex()).bind(2, acl::recordingStatusName(status)).run());
   if (db_->changes() == 0) return fail(ErrorCode::kNotFound, "no such recording");
   return {};
 }
@@ -195,7 +172,9 @@ Result<RecordingStatus> Vault::status(const Id& recording) {
   auto row = select->bind(1, recording.hex()).step();
   if (!row) return std::unexpected(row.error());
   if (!*row) return fail(ErrorCode::kNotFound, "no such recording");
-  return parseStatus(select->columnText(0));
+  auto parsed = acl::parseRecordingStatus(select->columnText(0));
+  if (!parsed) return fail(ErrorCode::kDatabase, "unknown recording status in database");
+  return *parsed;
 }
 
 Result<SecretKey> Vault::dataKeyLocked(const Id& recording) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "acl/purpose.h"
+#include "acl/recording.h"
 #include "storage/audit.h"
 #include "storage/database.h"
 #include "storage/dir_lock.h"
@@ -37,7 +38,7 @@ struct VaultPaths {
   std::string keys_dir;
 };
 
-enum class RecordingStatus { kUploading, kProcessing, kReady, kFailed, kDeleting };
+using RecordingStatus = acl::RecordingStatus;  // the one status type, from acl
 enum class ObjectKind { kMedia, kPoster };
 
 struct NewRecording {
@@ -78,8 +79,11 @@ class Vault {
 
   // --- recordings ---
   // Creates the row and a fresh data key wrapped under the active master key.
+  // `rows`, if given, writes the recording's other rows (details,
+  // participants, ...) inside the same transaction.
   Result<Id> createRecording(const NewRecording& recording, std::int64_t now,
-                             const std::string& actor);
+                             const std::string& actor,
+                             const std::function<Status(Database&, const Id&)>& rows = {});
   Status setStatus(const Id& recording, RecordingStatus status);
   Result<RecordingStatus> status(const Id& recording);
 
@@ -168,7 +172,5 @@ class Vault {
   std::unique_ptr<Database> db_;
   std::optional<SecretKey> audit_key_;
 };
-
-std::string_view statusName(RecordingStatus status);
 
 }  // namespace storage

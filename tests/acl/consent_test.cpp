@@ -72,9 +72,9 @@ TEST(Consent, PupilsAndCategoriesAreSeparate) {
 }
 
 TEST(Consent, HistoryIsKeptInTheOrderFormsTookEffect) {
-  std::vector<ConsentForm> forms = {form("2027-02-01", false, 4), form("2026-09-01", true, 1),
-                                    form("2027-02-01", true, 2), form("2026-09-01", true, 3, "newsletter"),
-                                    form("2027-05-01", true, 5)};
+  std::vector<ConsentForm> forms = {
+      form("2027-02-01", false, 4), form("2026-09-01", true, 1), form("2027-02-01", true, 2),
+      form("2026-09-01", true, 3, "newsletter"), form("2027-05-01", true, 5)};
   auto history = consentHistory(forms, kPupil, kWebsite);
   ASSERT_EQ(history.size(), 4u);
   EXPECT_EQ(history[0].sequence, 1);

@@ -16,9 +16,7 @@ constexpr PersonId kGuardianA = 6;
 constexpr PersonId kGuardianB = 16;
 constexpr PersonId kStranger = 7;  // a guardian, but of another pupil
 
-ConsultationParties training() {
-  return {.purpose = kTeacherTraining, .trainee = kTrainee};
-}
+ConsultationParties training() { return {.purpose = kTeacherTraining, .trainee = kTrainee}; }
 
 // The pupil turns 16 on 2027-05-20.
 ConsultationParties support() {
@@ -57,16 +55,15 @@ TEST(Consultation, MayNotBeDatedInTheFuture) {
 }
 
 TEST(Consultation, StudentSupportUnder16NeedsPupilAndAGuardian) {
-  EXPECT_TRUE(checkConsultation({{kPupil, kGuardianB}, day("2027-01-03")}, support(),
-                                day("2027-01-04")));
+  EXPECT_TRUE(
+      checkConsultation({{kPupil, kGuardianB}, day("2027-01-03")}, support(), day("2027-01-04")));
   expectDenied(checkConsultation({{kPupil}, day("2027-01-03")}, support(), day("2027-01-04")),
                Reason::kDeniedConsultationWithoutGuardian, "under 16");
   expectDenied(
       checkConsultation({{kPupil, kStranger}, day("2027-01-03")}, support(), day("2027-01-04")),
       Reason::kDeniedConsultationWithoutGuardian, "guardians");
-  expectDenied(
-      checkConsultation({{kGuardianA}, day("2027-01-03")}, support(), day("2027-01-04")),
-      Reason::kDeniedConsultationWithoutPupil, "pupil");
+  expectDenied(checkConsultation({{kGuardianA}, day("2027-01-03")}, support(), day("2027-01-04")),
+               Reason::kDeniedConsultationWithoutPupil, "pupil");
 }
 
 // The creation date decides: the day before the 16th birthday a guardian is
@@ -83,14 +80,14 @@ TEST(Consultation, AgeIsJudgedOnTheCreationDate) {
 TEST(Consultation, StudentSupportNeedsAPupilToConsult) {
   ConsultationParties no_pupil = support();
   no_pupil.pupil.reset();
-  expectDenied(checkConsultation({{kPupil, kGuardianA}, day("2027-01-03")}, no_pupil,
-                                 day("2027-01-04")),
-               Reason::kDeniedConsultationWithoutPupil, "pupil");
+  expectDenied(
+      checkConsultation({{kPupil, kGuardianA}, day("2027-01-03")}, no_pupil, day("2027-01-04")),
+      Reason::kDeniedConsultationWithoutPupil, "pupil");
   ConsultationParties no_birth = support();
   no_birth.pupil_birth_date.reset();
-  expectDenied(checkConsultation({{kPupil, kGuardianA}, day("2027-01-03")}, no_birth,
-                                 day("2027-01-04")),
-               Reason::kDeniedConsultationWithoutPupil, "pupil");
+  expectDenied(
+      checkConsultation({{kPupil, kGuardianA}, day("2027-01-03")}, no_birth, day("2027-01-04")),
+      Reason::kDeniedConsultationWithoutPupil, "pupil");
 }
 
 }  // namespace

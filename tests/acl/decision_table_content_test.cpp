@@ -19,6 +19,7 @@ constexpr bool kAllow = true;
 constexpr bool kDeny = false;
 constexpr const char* kMid = "2027-03-01";
 
+// clang-format off
 const Row kContentRows[] = {
     // --- The owner (R4, R5) ---
     {"owner views a ready recording", Who::kStaff, A::kViewMedia, {.tie = Tie::kOwner}, kMid,
@@ -232,6 +233,7 @@ const Row kContentRows[] = {
     {"no recording given", Who::kStaff, A::kViewMedia, {.exists = false}, kMid, kDeny,
      R::kDeniedNoRecording, "invariant 2"},
 };
+// clang-format on
 
 }  // namespace
 

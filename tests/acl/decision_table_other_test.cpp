@@ -1,9 +1,9 @@
 // Decision table, part 2: creating and uploading (R8), managing a recording
 // (R4, R5, R14), the privacy officer's oversight (R9, R14, R15) and the
 // actions without a recording. Columns and defaults as in part 1 (world.h).
-#include <gtest/gtest.h>
-
 #include <set>
+
+#include <gtest/gtest.h>
 
 #include "tests/acl/world.h"
 
@@ -17,6 +17,7 @@ constexpr bool kDeny = false;
 constexpr const char* kMid = "2027-03-01";
 constexpr Rec kNone{.exists = false};
 
+// clang-format off
 const Row kOtherRows[] = {
     // --- create_recording (R8, R3: never waits for consent) ---
     {"staff creates", Who::kStaff, A::kCreateRecording, kNone, kMid, kAllow, R::kAllowedStaff,
@@ -202,6 +203,7 @@ const Row kOtherRows[] = {
     {"account without roles reads the register", Who::kNoRoles, A::kReadRegister, kNone, kMid,
      kDeny, R::kDeniedNotPrivacyOfficer, "R15"},
 };
+// clang-format on
 
 }  // namespace
 
@@ -223,8 +225,8 @@ TEST(DecisionTable, CoversEveryActionBothWays) {
     }
   }
   EXPECT_GE(rows, 100u);
-#define LV_ACL_CHECK(enumerator, name)                                          \
-  EXPECT_TRUE(seen.contains({name, true})) << "no allowed row for " << name;  \
+#define LV_ACL_CHECK(enumerator, name)                                       \
+  EXPECT_TRUE(seen.contains({name, true})) << "no allowed row for " << name; \
   EXPECT_TRUE(seen.contains({name, false})) << "no denied row for " << name;
   LV_ACL_ACTIONS(LV_ACL_CHECK)
 #undef LV_ACL_CHECK

@@ -57,11 +57,9 @@ TEST(GuardianRule, GuardianshipIsCheckedOnTheDay) {
   RecordingFacts facts = makeRecording({.tie = Tie::kGuardian}, guardian.person.id);
   const Participant* self = findParticipant(facts, guardian.person.id);
   ASSERT_NE(self, nullptr);
-  EXPECT_EQ(relationAccess(guardian, *self, facts, day("2027-03-01")),
-            Reason::kAllowedParticipant);
+  EXPECT_EQ(relationAccess(guardian, *self, facts, day("2027-03-01")), Reason::kAllowedParticipant);
   guardian.guardian_of.clear();
-  EXPECT_EQ(relationAccess(guardian, *self, facts, day("2027-03-01")),
-            Reason::kDeniedNotOwnChild);
+  EXPECT_EQ(relationAccess(guardian, *self, facts, day("2027-03-01")), Reason::kDeniedNotOwnChild);
 }
 
 // A student_support recording without a subject pupil gives a guardian nothing.

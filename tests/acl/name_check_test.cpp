@@ -2,20 +2,17 @@
 // surname or full name; a first name alone needs explicit confirmation.
 #include "acl/name_check.h"
 
-#include <gtest/gtest.h>
-
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace acl {
 namespace {
 
 const std::vector<RosterPupil> kRoster = {
-    {"Roos", "Visser"},
-    {"Bram", "van den Berg"},
-    {"Zoë", "de Jong-van Dijk"},
-    {"Anne-Marie", "Özdemir"},
-    {"Sterre", "Bĳl"},
-    {"Daan", "de"},  // a surname that is only a particle never matches
+    {"Roos", "Visser"},          {"Bram", "van den Berg"},
+    {"Zoë", "de Jong-van Dijk"}, {"Anne-Marie", "Özdemir"},
+    {"Sterre", "Bĳl"},           {"Daan", "de"},  // a surname that is only a particle never matches
 };
 
 using Words = std::vector<std::string>;
@@ -125,8 +122,9 @@ TEST(NameCheck, EmptyRosterOrText) {
 }
 
 TEST(NameCheck, ParticleList) {
-  for (const char* word : {"van", "de", "der", "den", "het", "t", "ter", "ten", "te", "in", "op",
-                           "la", "le", "du", "des", "da", "di", "vd", "v", "d", "von", "zu"}) {
+  for (const char* word :
+       {"van", "de", "der", "den", "het", "t",  "ter", "ten", "te", "in",  "op",
+        "la",  "le", "du",  "des", "da",  "di", "vd",  "v",   "d",  "von", "zu"}) {
     EXPECT_TRUE(isNameParticle(word)) << word;
   }
   EXPECT_FALSE(isNameParticle("berg"));

@@ -1,8 +1,8 @@
 // The snake_case names storage keeps as text: exact spellings, round trips,
 // and no unknown name accepted.
-#include <gtest/gtest.h>
-
 #include <set>
+
+#include <gtest/gtest.h>
 
 #include "acl/comments.h"
 #include "acl/policy.h"
@@ -48,9 +48,9 @@ TEST(Names, Relations) {
 }
 
 TEST(Names, RightsStatusesPurposesVisibility) {
-  expectNames<Right>({{Right::kView, "view"}, {Right::kComment, "comment"},
-                      {Right::kManage, "manage"}},
-                     rightName, parseRight);
+  expectNames<Right>(
+      {{Right::kView, "view"}, {Right::kComment, "comment"}, {Right::kManage, "manage"}}, rightName,
+      parseRight);
   expectNames<RecordingStatus>({{RecordingStatus::kUploading, "uploading"},
                                 {RecordingStatus::kProcessing, "processing"},
                                 {RecordingStatus::kReady, "ready"},
@@ -60,9 +60,9 @@ TEST(Names, RightsStatusesPurposesVisibility) {
   expectNames<Purpose>({{Purpose::kTeacherTraining, "teacher_training"},
                         {Purpose::kStudentSupport, "student_support"}},
                        purposeName, parsePurpose);
-  expectNames<CommentVisibility>({{CommentVisibility::kShared, "shared"},
-                                  {CommentVisibility::kPersonal, "personal"}},
-                                 commentVisibilityName, parseCommentVisibility);
+  expectNames<CommentVisibility>(
+      {{CommentVisibility::kShared, "shared"}, {CommentVisibility::kPersonal, "personal"}},
+      commentVisibilityName, parseCommentVisibility);
 }
 
 TEST(Names, Actions) {
@@ -95,15 +95,15 @@ TEST(Names, Actions) {
 TEST(Names, Reasons) {
   std::set<std::string_view> seen;
   std::size_t allowed = 0;
-#define LV_ACL_CHECK(enumerator, text)                                            \
-  {                                                                               \
-    std::string_view name = reasonName(Reason::enumerator);                       \
-    EXPECT_EQ(name, text);                                                        \
-    EXPECT_TRUE(seen.insert(name).second) << "duplicate " << name;                \
+#define LV_ACL_CHECK(enumerator, text)                                                \
+  {                                                                                   \
+    std::string_view name = reasonName(Reason::enumerator);                           \
+    EXPECT_EQ(name, text);                                                            \
+    EXPECT_TRUE(seen.insert(name).second) << "duplicate " << name;                    \
     EXPECT_TRUE(name.starts_with("allowed_") || name.starts_with("denied_")) << name; \
-    EXPECT_EQ(parseReason(name), Reason::enumerator);                             \
-    EXPECT_EQ(Decision{Reason::enumerator}.allowed(), name.starts_with("allowed_")); \
-    if (name.starts_with("allowed_")) ++allowed;                                  \
+    EXPECT_EQ(parseReason(name), Reason::enumerator);                                 \
+    EXPECT_EQ(Decision{Reason::enumerator}.allowed(), name.starts_with("allowed_"));  \
+    if (name.starts_with("allowed_")) ++allowed;                                      \
   }
   LV_ACL_REASONS(LV_ACL_CHECK)
 #undef LV_ACL_CHECK

@@ -16,8 +16,7 @@ const Date kToday = day("2027-03-01");
 RecordingFacts recording(Purpose purpose) { return makeRecording({.purpose = purpose}, 0); }
 
 Participant entry(const Actor& who, Relation relation, const char* rights) {
-  return Participant{who.person.id, relation, parseRights(rights).value_or(Rights{}),
-                     std::nullopt};
+  return Participant{who.person.id, relation, parseRights(rights).value_or(Rights{}), std::nullopt};
 }
 
 struct ParticipantCase {
@@ -50,8 +49,8 @@ TEST(ValidateParticipant, RelationsRightsAndPurposes) {
        Rel::kSubjectPupil, "view", Reason::kDeniedWrongPurposeForRelation},
       {"guardian on teacher_training", kTeacherTraining, Who::kGuardian, Rel::kGuardian, "view",
        Reason::kDeniedWrongPurposeForRelation},
-      {"subject pupil on student_support", kStudentSupport, Who::kSubjectPupil,
-       Rel::kSubjectPupil, "view", kOk},
+      {"subject pupil on student_support", kStudentSupport, Who::kSubjectPupil, Rel::kSubjectPupil,
+       "view", kOk},
       {"another pupil as subject_pupil", kStudentSupport, Who::kOtherPupil, Rel::kSubjectPupil,
        "view", Reason::kDeniedNotSubjectPupil},
       {"staff as subject_pupil", kStudentSupport, Who::kStaff, Rel::kSubjectPupil, "view",
@@ -64,22 +63,22 @@ TEST(ValidateParticipant, RelationsRightsAndPurposes) {
        Reason::kDeniedNotGuardian},
       {"manage for a guardian", kStudentSupport, Who::kGuardian, Rel::kGuardian, "view,manage",
        Reason::kDeniedManageOnlyForStaff},
-      {"manage for a pupil", kStudentSupport, Who::kSubjectPupil, Rel::kSubjectPupil,
-       "view,manage", Reason::kDeniedManageOnlyForStaff},
+      {"manage for a pupil", kStudentSupport, Who::kSubjectPupil, Rel::kSubjectPupil, "view,manage",
+       Reason::kDeniedManageOnlyForStaff},
       {"no rights at all", kTeacherTraining, Who::kStaff, Rel::kSupervisor, "",
        Reason::kDeniedNoRights},
       {"comment without view", kTeacherTraining, Who::kStaff, Rel::kSupervisor, "comment",
        Reason::kDeniedCommentWithoutView},
-      {"manage without view (a coordinator who only arranges access)", kStudentSupport,
-       Who::kStaff, Rel::kSupportCoordinator, "manage", kOk},
+      {"manage without view (a coordinator who only arranges access)", kStudentSupport, Who::kStaff,
+       Rel::kSupportCoordinator, "manage", kOk},
       {"a person who has left", kTeacherTraining, Who::kLeftStaff, Rel::kSupervisor, "view",
        Reason::kDeniedPersonLeft},
   };
   for (const ParticipantCase& c : cases) {
     SCOPED_TRACE(c.description);
     Actor who = makeActor(c.who);
-    Check check = validateParticipant(recording(c.purpose), entry(who, c.relation, c.rights), who,
-                                      kToday);
+    Check check =
+        validateParticipant(recording(c.purpose), entry(who, c.relation, c.rights), who, kToday);
     if (!c.denial) {
       EXPECT_TRUE(check.has_value()) << check.error().toString();
     } else {
@@ -95,14 +94,14 @@ TEST(ValidateParticipant, AtMostOneSubjectPupil) {
   facts.participants.push_back(Participant{8, Relation::kSubjectPupil, {.view = true}, {}});
   Actor pupil = makeActor(Who::kSubjectPupil);
   pupil.person.id = 8;  // even the same pupil a second time: one entry per person
-  Check again = validateParticipant(facts, entry(pupil, Relation::kSubjectPupil, "view"), pupil,
-                                    kToday);
+  Check again =
+      validateParticipant(facts, entry(pupil, Relation::kSubjectPupil, "view"), pupil, kToday);
   ASSERT_FALSE(again.has_value());
   EXPECT_EQ(again.error().reason, Reason::kDeniedAlreadyParticipant);
 
   facts.participants.back().person = 42;  // bad data: someone else holds subject_pupil
-  Check second = validateParticipant(facts, entry(pupil, Relation::kSubjectPupil, "view"), pupil,
-                                     kToday);
+  Check second =
+      validateParticipant(facts, entry(pupil, Relation::kSubjectPupil, "view"), pupil, kToday);
   ASSERT_FALSE(second.has_value());
   EXPECT_EQ(second.error().reason, Reason::kDeniedSecondSubjectPupil);
   EXPECT_NE(second.error().message.find("one pupil"), std::string::npos);
@@ -112,8 +111,8 @@ TEST(ValidateParticipant, StudentSupportWithoutSubjectPupil) {
   RecordingFacts facts = recording(kStudentSupport);
   facts.subject.reset();
   Actor guardian = makeActor(Who::kGuardian);
-  Check check = validateParticipant(facts, entry(guardian, Relation::kGuardian, "view"), guardian,
-                                    kToday);
+  Check check =
+      validateParticipant(facts, entry(guardian, Relation::kGuardian, "view"), guardian, kToday);
   ASSERT_FALSE(check.has_value());
   EXPECT_EQ(check.error().reason, Reason::kDeniedNoSubjectPupil);
 }
@@ -141,7 +140,8 @@ TEST(ValidateParticipant, OwnerDuplicatesAndMismatch) {
   EXPECT_EQ(owner.error().reason, Reason::kDeniedAlreadyOwner);
 
   RecordingFacts named = makeRecording({.tie = Tie::kTeacher}, staff.person.id);
-  Check dup = validateParticipant(named, entry(staff, Relation::kSupervisor, "view"), staff, kToday);
+  Check dup =
+      validateParticipant(named, entry(staff, Relation::kSupervisor, "view"), staff, kToday);
   ASSERT_FALSE(dup.has_value());
   EXPECT_EQ(dup.error().reason, Reason::kDeniedAlreadyParticipant);
 

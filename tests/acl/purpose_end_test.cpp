@@ -88,15 +88,15 @@ TEST(PurposeEndChange, LengtheningNeedsAWrittenReason) {
 
 TEST(PurposeEndChange, LengtheningStaysWithinTheCapFromCreation) {
   RecordingFacts facts = recordingEnding(kTeacherTraining, "2027-06-30");
-  EXPECT_TRUE(
-      checkPurposeEndChange(facts, day("2027-07-03"), "reason", day("2027-06-30"), kCaps));
+  EXPECT_TRUE(checkPurposeEndChange(facts, day("2027-07-03"), "reason", day("2027-06-30"), kCaps));
   expectDenied(checkPurposeEndChange(facts, day("2027-07-04"), "reason", day("2027-06-30"), kCaps),
                Reason::kDeniedPurposeEndBeyondCap, "created on 2027-01-04");
   RecordingFacts support = recordingEnding(kStudentSupport, "2027-06-30");
   EXPECT_TRUE(
       checkPurposeEndChange(support, day("2028-01-04"), "reason", day("2027-03-01"), kCaps));
-  expectDenied(checkPurposeEndChange(support, day("2028-01-05"), "reason", day("2027-03-01"), kCaps),
-               Reason::kDeniedPurposeEndBeyondCap, "student_support");
+  expectDenied(
+      checkPurposeEndChange(support, day("2028-01-05"), "reason", day("2027-03-01"), kCaps),
+      Reason::kDeniedPurposeEndBeyondCap, "student_support");
 }
 
 TEST(PurposeEndChange, AnEndedPurposeCannotBeRevived) {

@@ -33,18 +33,20 @@ TEST(TextFold, FoldsEveryListedDiacritic) {
 TEST(TextFold, SeparatorsAndDigits) {
   EXPECT_EQ(foldText("Les 3: 't Hof, v.d. Berg!"), "les 3 t hof v d berg");
   EXPECT_EQ(foldText("Anne-Marie\u00a0de\u2019Wit"), "anne marie de wit");  // NBSP, curly quote
-  EXPECT_EQ(foldText("2\u00d73"), "2 3");                                    // × separates
+  EXPECT_EQ(foldText("2\u00d73"), "2 3");                                   // × separates
   EXPECT_EQ(foldText("   "), "");
 }
 
 TEST(TextFold, DecomposedAccentsFoldLikeComposed) {
-  EXPECT_EQ(foldText("Zoe\u0308"), "zoe");         // e + combining diaeresis
-  EXPECT_EQ(foldText("Re\u0301my"), "remy");       // inside a word
+  EXPECT_EQ(foldText("Zoe\u0308"), "zoe");    // e + combining diaeresis
+  EXPECT_EQ(foldText("Re\u0301my"), "remy");  // inside a word
 }
 
 TEST(TextFold, InvalidUtf8SeparatesAndDoesNotCrash) {
-  EXPECT_EQ(foldText("ab\xff" "cd"), "ab cd");
-  EXPECT_EQ(foldText("ab\xc3"), "ab");            // truncated sequence
+  EXPECT_EQ(foldText("ab\xff"
+                     "cd"),
+            "ab cd");
+  EXPECT_EQ(foldText("ab\xc3"), "ab");  // truncated sequence
   EXPECT_EQ(foldText("\xe2\x82"), "");
 }
 

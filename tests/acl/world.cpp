@@ -1,8 +1,8 @@
 #include "tests/acl/world.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace acl::testing {
 namespace {
@@ -102,7 +102,8 @@ RecordingFacts makeRecording(const Rec& rec, PersonId actor) {
 void runTable(std::span<const Row> rows) {
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const Row& row = rows[i];
-    SCOPED_TRACE(::testing::Message() << "row " << i << " [" << row.rule << "] " << row.description);
+    SCOPED_TRACE(::testing::Message()
+                 << "row " << i << " [" << row.rule << "] " << row.description);
     Actor actor = makeActor(row.who);
     RecordingFacts facts = makeRecording(row.rec, actor.person.id);
     Decision decision =

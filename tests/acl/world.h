@@ -54,7 +54,7 @@ inline constexpr RecordingStatus kDeleting = RecordingStatus::kDeleting;
 struct Rec {
   Purpose purpose = kStudentSupport;
   Tie tie = Tie::kNone;
-  const char* rights = "view";     // formatRights() text of the actor's entry
+  const char* rights = "view";  // formatRights() text of the actor's entry
   RecordingStatus status = kReady;
   const char* until = "";          // the actor's grant; "" for none
   const char* end = "2027-06-30";  // purpose end

@@ -1,0 +1,166 @@
+#include "storage/recording_repo.h"
+
+#include <algorithm>
+
+#include "acl/consent.h"
+#include "acl/name_check.h"
+#include "acl/participants.h"
+
+namespace storage {
+namespace {
+
+// Calls `row` for every result of `select` (already bound).
+Status forEachRow(Statement& select, const std::function<Status(const Statement&)>& row) {
+  for (;;) {
+    auto more = select.step();
+    if (!more) return std::unexpected(more.error());
+    if (!*more) return {};
+    LV_TRY(row(select));
+  }
+}
+
+Result<std::vector<acl::ConsentForm>> formsOf(Database& db, acl::PersonId pupil) {
+  std::vector<acl::ConsentForm> forms;
+  auto select = db.prepare(
+      "SELECT id, category, given, form_date FROM consent_forms WHERE pupil_id = ?1 ORDER BY id");
+  if (!select) return std::unexpected(select.error());
+  select->bind(1, pupil);
+  LV_TRY(forEachRow(*select, [&](const Statement& s) -> Status {
+    auto date = acl::parseDate(s.columnText(3));
+    if (!date) return fail(ErrorCode::kDatabase, "malformed consent form date");
+    forms.push_back({pupil, s.columnText(1), *date, s.columnInt(2) != 0, 0, s.columnInt(0)});
+    return {};
+  }));
+  return forms;
+}
+
+// The subject pupil as acl::SubjectPupil, with today's guardian-access consent.
+Result<std::optional<acl::SubjectPupil>> subjectOf(Database& db, acl::PersonId pupil,
+                                                   acl::Date today) {
+  auto actor = loadActor(db, pupil);
+  if (!actor) return std::unexpected(actor.error());
+  if (!actor->person.birth_date) return std::nullopt;
+  auto forms = formsOf(db, pupil);
+  if (!forms) return std::unexpected(forms.error());
+  return acl::SubjectPupil{pupil, *actor->person.birth_date,
+                           acl::consentGiven(*forms, pupil, acl::kGuardianAccessCategory, today)};
+}
+
+}  // namespace
+
+Result<std::vector<acl::RosterPupil>> rosterPupils(Database& db) {
+  std::vector<acl::RosterPupil> pupils;
+  auto select = db.prepare(
+      "SELECT p.display_name FROM people p JOIN person_roles r ON r.person_id = p.id "
+      "WHERE r.role = 'pupil'");
+  if (!select) return std::unexpected(select.error());
+  LV_TRY(forEachRow(*select, [&](const Statement& s) -> Status {
+    const std::string name = s.columnText(0);
+    const auto space = name.find(' ');
+    pupils.push_back(space == std::string::npos
+                         ? acl::RosterPupil{name, ""}
+                         : acl::RosterPupil{name.substr(0, space), name.substr(space + 1)});
+    return {};
+  }));
+  return pupils;
+}
+
+Result<acl::Actor> loadActor(Database& db, acl::PersonId id) {
+  auto select = db.prepare("SELECT display_name, birth_date, left_on FROM people WHERE id = ?1");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, id).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(ErrorCode::kNotFound, "no person " + std::to_string(id));
+  acl::Actor actor;
+  actor.person.id = id;
+  actor.person.display_name = select->columnText(0);
+  if (!select->columnIsNull(1)) actor.person.birth_date = acl::parseDate(select->columnText(1));
+  if (!select->columnIsNull(2)) actor.person.left_on = acl::parseDate(select->columnText(2));
+  select->reset();
+  auto roles = db.prepare("SELECT role FROM person_roles WHERE person_id = ?1");
+  if (!roles) return std::unexpected(roles.error());
+  roles->bind(1, id);
+  LV_TRY(forEachRow(*roles, [&](const Statement& s) -> Status {
+    if (auto role = acl::parseRole(s.columnText(0))) actor.person.roles.push_back(*role);
+    return {};
+  }));
+  auto pupils = db.prepare("SELECT pupil_id FROM guardianships WHERE guardian_id = ?1");
+  if (!pupils) return std::unexpected(pupils.error());
+  pupils->bind(1, id);
+  LV_TRY(forEachRow(*pupils, [&](const Statement& s) -> Status {
+    actor.guardian_of.push_back(s.columnInt(0));
+    return {};
+  }));
+  return actor;
+}
+
+Result<std::optional<acl::RecordingFacts>> loadRecordingFacts(Database& db, const Id& recording,
+                                                              acl::Date today) {
+  auto select = db.prepare(
+      "SELECT r.purpose, r.purpose_end, r.status, d.written_purpose, d.owner_id, d.created_on "
+      "FROM recordings r JOIN recording_details d ON d.recording_id = r.id "
+      "WHERE r.id = ?1 AND r.status <> 'deleting'");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, recording.hex()).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::nullopt;
+  acl::RecordingFacts facts;
+  auto purpose = acl::parsePurpose(select->columnText(0));
+  auto end = acl::parseDate(select->columnText(1));
+  auto status = acl::parseRecordingStatus(select->columnText(2));
+  auto created = acl::parseDate(select->columnText(5));
+  if (!purpose || !end || !status || !created) {
+    return fail(ErrorCode::kDatabase, "malformed recording " + recording.hex());
+  }
+  facts.purpose = *purpose;
+  facts.purpose_end = *end;
+  facts.status = *status;
+  facts.written_purpose = select->columnText(3);
+  facts.owner = select->columnInt(4);
+  facts.created_on = *created;
+  select->reset();
+  auto participants = db.prepare(
+      "SELECT person_id, relation, rights, until FROM participants WHERE recording_id = ?1");
+  if (!participants) return std::unexpected(participants.error());
+  participants->bind(1, recording.hex());
+  LV_TRY(forEachRow(*participants, [&](const Statement& s) -> Status {
+    auto relation = acl::parseRelation(s.columnText(1));
+    auto rights = acl::parseRights(s.columnText(2));
+    if (!relation || !rights) return fail(ErrorCode::kDatabase, "malformed participant");
+    acl::Participant p{s.columnInt(0), *relation, *rights, std::nullopt};
+    if (!s.columnIsNull(3)) p.until = acl::parseDate(s.columnText(3));
+    facts.participants.push_back(p);
+    return {};
+  }));
+  for (const acl::Participant& p : facts.participants) {
+    if (p.relation != acl::Relation::kSubjectPupil) continue;
+    auto subject = subjectOf(db, p.person, today);
+    if (!subject) return std::unexpected(subject.error());
+    facts.subject = *subject;
+  }
+  return facts;
+}
+
+Result<acl::Decision> authorize(Vault& vault, acl::PersonId actor_id, acl::Action action,
+                                const std::optional<Id>& recording, acl::Date today,
+                                std::int64_t now) {
+  acl::Decision decision{acl::Reason::kDeniedNoRecording};
+  auto done = vault.transact([&](Database& db, const Vault::Auditor& audit) -> Status {
+    auto actor = loadActor(db, actor_id);
+    if (!actor) return std::unexpected(actor.error());
+    std::optional<acl::RecordingFacts> facts;
+    if (recording) {
+      auto loaded = loadRecordingFacts(db, *recording, today);
+      if (!loaded) return std::unexpected(loaded.error());
+      facts = std::move(*loaded);
+    }
+    decision = acl::decide(*actor, action, facts ? &*facts : nullptr, today);
+    return audit({now, std::to_string(actor_id), std::string(acl::actionName(action)),
+                  recording ? recording->hex() : "", decision.allowed() ? "allowed" : "denied",
+                  std::string(acl::reasonName(decision.reason))});
+  });
+  if (!done) return std::unexpected(done.error());
+  return decision;
+}
+
+}  // namespace storage

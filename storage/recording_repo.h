@@ -1,0 +1,56 @@
+// Recordings and the people on them, as the acl module sees them: loading an
+// actor and a recording's facts from the database, asking acl::decide() and
+// auditing every answer (invariant 5), and creating a recording only when
+// every rule for its creation holds (R1, R2, R5, R6, R8, participants).
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "acl/consultation.h"
+#include "acl/name_check.h"
+#include "acl/policy.h"
+#include "acl/purpose_end.h"
+#include "storage/vault.h"
+
+namespace storage {
+
+Result<acl::Actor> loadActor(Database& db, acl::PersonId person);
+
+// Every roster pupil for the name check (R6): display names split at the
+// first space into first name and surname (particles included), which is how
+// the roster writes them ("Sem van den Berg").
+Result<std::vector<acl::RosterPupil>> rosterPupils(Database& db);
+
+// The recording's facts on `today` (the subject pupil's consent is the form in
+// force today); nullopt when there is no such recording, or it is on its way out.
+Result<std::optional<acl::RecordingFacts>> loadRecordingFacts(Database& db, const Id& recording,
+                                                              acl::Date today);
+
+// Decides and audits, in one transaction. A recording id that does not exist
+// is denied (denied_no_recording) and audited exactly like a forbidden one:
+// same action, same outcome, the id asked for — so the service can answer
+// both with the same 404.
+Result<acl::Decision> authorize(Vault& vault, acl::PersonId actor, acl::Action action,
+                                const std::optional<Id>& recording, acl::Date today,
+                                std::int64_t now);
+
+struct RecordingRequest {
+  acl::Purpose purpose = acl::Purpose::kTeacherTraining;
+  std::string title;
+  std::string description;
+  std::string written_purpose;
+  std::optional<acl::Date> purpose_end;
+  std::vector<acl::Participant> participants;  // the owner is not listed
+  acl::Consultation consultation;
+  bool names_confirmed = false;  // the user confirmed first-name matches (R6)
+};
+
+// The recording's id, or the first rule it breaks (audited as a denied
+// create_recording). Errors are storage failures only.
+Result<std::expected<Id, acl::Denial>> createCheckedRecording(Vault& vault, acl::PersonId owner,
+                                                              const RecordingRequest& request,
+                                                              const acl::PurposeCaps& caps,
+                                                              acl::Date today, std::int64_t now);
+
+}  // namespace storage
