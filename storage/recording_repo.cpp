@@ -141,22 +141,38 @@ Result<std::optional<acl::RecordingFacts>> loadRecordingFacts(Database& db, cons
   return facts;
 }
 
+Result<Decided> decideInTransaction(Database& db, const Vault::Auditor& audit,
+                                    acl::PersonId actor_id, acl::Action action,
+                                    const std::optional<Id>& recording, acl::Date today,
+                                    std::int64_t now) {
+  auto actor = loadActor(db, actor_id);
+  if (!actor) return std::unexpected(actor.error());
+  std::optional<acl::RecordingFacts> facts;
+  if (recording) {
+    auto loaded = loadRecordingFacts(db, *recording, today);
+    if (!loaded) return std::unexpected(loaded.error());
+    facts = std::move(*loaded);
+  }
+  const acl::Decision decision = acl::decide(*actor, action, facts ? &*facts : nullptr, today);
+  if (!decision.allowed()) {
+    LV_TRY(audit({now, std::to_string(actor_id), std::string(acl::actionName(action)),
+                  recording ? recording->hex() : "", "denied",
+                  std::string(acl::reasonName(decision.reason))}));
+  }
+  return Decided{decision, std::move(*actor), std::move(facts)};
+}
+
 Result<acl::Decision> authorize(Vault& vault, acl::PersonId actor_id, acl::Action action,
                                 const std::optional<Id>& recording, acl::Date today,
                                 std::int64_t now) {
   acl::Decision decision{acl::Reason::kDeniedNoRecording};
   auto done = vault.transact([&](Database& db, const Vault::Auditor& audit) -> Status {
-    auto actor = loadActor(db, actor_id);
-    if (!actor) return std::unexpected(actor.error());
-    std::optional<acl::RecordingFacts> facts;
-    if (recording) {
-      auto loaded = loadRecordingFacts(db, *recording, today);
-      if (!loaded) return std::unexpected(loaded.error());
-      facts = std::move(*loaded);
-    }
-    decision = acl::decide(*actor, action, facts ? &*facts : nullptr, today);
+    auto decided = decideInTransaction(db, audit, actor_id, action, recording, today, now);
+    if (!decided) return std::unexpected(decided.error());
+    decision = decided->decision;
+    if (!decision.allowed()) return {};
     return audit({now, std::to_string(actor_id), std::string(acl::actionName(action)),
-                  recording ? recording->hex() : "", decision.allowed() ? "allowed" : "denied",
+                  recording ? recording->hex() : "", "allowed",
                   std::string(acl::reasonName(decision.reason))});
   });
   if (!done) return std::unexpected(done.error());

@@ -35,6 +35,21 @@ Result<acl::Decision> authorize(Vault& vault, acl::PersonId actor, acl::Action a
                                 const std::optional<Id>& recording, acl::Date today,
                                 std::int64_t now);
 
+// What decideInTransaction() found, for repositories that go on to change
+// the recording in the same transaction.
+struct Decided {
+  acl::Decision decision;
+  acl::Actor actor;
+  std::optional<acl::RecordingFacts> facts;  // null: no such recording
+};
+
+// The core of authorize() for use inside Vault::transact(): decides, and
+// audits only a denial — an allowed action is audited by the caller once it
+// knows the outcome of the change, in the same transaction.
+Result<Decided> decideInTransaction(Database& db, const Vault::Auditor& audit, acl::PersonId actor,
+                                    acl::Action action, const std::optional<Id>& recording,
+                                    acl::Date today, std::int64_t now);
+
 struct RecordingRequest {
   acl::Purpose purpose = acl::Purpose::kTeacherTraining;
   std::string title;
