@@ -1,6 +1,8 @@
 #include "storage/collaboration.h"
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 
 #include "acl/participants.h"
 
@@ -21,73 +23,88 @@ std::string personOn(const Id& recording, acl::PersonId person) {
   return recording.hex() + ":" + std::to_string(person);
 }
 
+// Runs `work` inside one transaction when `actor` may do `action` on the
+// recording. Otherwise `work` never runs, the denial is audited (by
+// decideInTransaction) and returned through `denied`.
+Status whenAllowed(Vault& vault, acl::PersonId actor, acl::Action action, const Id& recording,
+                   acl::Date today, std::int64_t now, std::string_view refusal,
+                   std::optional<acl::Denial>& denied,
+                   const std::function<Status(Database&, const Vault::Auditor&, Decided&)>& work) {
+  return vault.transact([&](Database& db, const Vault::Auditor& audit) -> Status {
+    auto decided = decideInTransaction(db, audit, actor, action, recording, today, now);
+    if (!decided) return std::unexpected(decided.error());
+    if (!decided->decision.allowed()) {
+      denied = acl::Denial{decided->decision.reason, std::string(refusal)};
+      return {};
+    }
+    return work(db, audit, *decided);
+  });
+}
+
 }  // namespace
 
 Result<Decision<void>> setParticipant(Vault& vault, acl::PersonId by, const Id& recording,
                                       const acl::Participant& participant, acl::Date today,
                                       std::int64_t now) {
   Decision<void> outcome;
-  auto done = vault.transact([&](Database& db, const Vault::Auditor& audit) -> Status {
-    auto decided =
-        decideInTransaction(db, audit, by, acl::Action::kManageParticipants, recording, today, now);
-    if (!decided) return std::unexpected(decided.error());
-    if (!decided->decision.allowed()) {
-      outcome = acl::deny(decided->decision.reason, "you may not manage this recording's people");
-      return {};
-    }
-    acl::RecordingFacts facts = *decided->facts;
-    std::erase_if(facts.participants,
-                  [&](const acl::Participant& p) { return p.person == participant.person; });
-    auto person = loadActor(db, participant.person);
-    if (!person) {
-      if (person.error().code != ErrorCode::kNotFound) return std::unexpected(person.error());
-      outcome = acl::deny(acl::Reason::kDeniedParticipantMismatch, "no such person");
-    } else {
-      outcome = acl::validateParticipant(facts, participant, *person, today);
-    }
-    LV_TRY(auditOutcome(audit, now, by, acl::Action::kManageParticipants,
-                        personOn(recording, participant.person), outcome));
-    if (!outcome) return {};
-    auto upsert = db.prepare(
-        "INSERT INTO participants VALUES (?1, ?2, ?3, ?4, ?5) "
-        "ON CONFLICT (recording_id, person_id) DO UPDATE SET relation = excluded.relation, "
-        "rights = excluded.rights, until = excluded.until");
-    if (!upsert) return std::unexpected(upsert.error());
-    upsert->bind(1, recording.hex())
-        .bind(2, participant.person)
-        .bind(3, acl::relationName(participant.relation))
-        .bind(4, acl::formatRights(participant.rights));
-    if (participant.until) {
-      upsert->bind(5, acl::formatDate(*participant.until));
-    } else {
-      upsert->bindNull(5);
-    }
-    return upsert->run();
-  });
+  std::optional<acl::Denial> denied;
+  auto done = whenAllowed(
+      vault, by, acl::Action::kManageParticipants, recording, today, now,
+      "you may not manage this recording's people", denied,
+      [&](Database& db, const Vault::Auditor& audit, Decided& decided) -> Status {
+        acl::RecordingFacts facts = *decided.facts;
+        std::erase_if(facts.participants,
+                      [&](const acl::Participant& p) { return p.person == participant.person; });
+        auto person = loadActor(db, participant.person);
+        if (!person) {
+          if (person.error().code != ErrorCode::kNotFound) return std::unexpected(person.error());
+          outcome = acl::deny(acl::Reason::kDeniedParticipantMismatch, "no such person");
+        } else {
+          outcome = acl::validateParticipant(facts, participant, *person, today);
+        }
+        LV_TRY(auditOutcome(audit, now, by, acl::Action::kManageParticipants,
+                            personOn(recording, participant.person), outcome));
+        if (!outcome) return {};
+        auto upsert = db.prepare(
+            "INSERT INTO participants VALUES (?1, ?2, ?3, ?4, ?5) "
+            "ON CONFLICT (recording_id, person_id) DO UPDATE SET relation = excluded.relation, "
+            "rights = excluded.rights, until = excluded.until");
+        if (!upsert) return std::unexpected(upsert.error());
+        upsert->bind(1, recording.hex())
+            .bind(2, participant.person)
+            .bind(3, acl::relationName(participant.relation))
+            .bind(4, acl::formatRights(participant.rights));
+        if (participant.until) {
+          upsert->bind(5, acl::formatDate(*participant.until));
+        } else {
+          upsert->bindNull(5);
+        }
+        return upsert->run();
+      });
   if (!done) return std::unexpected(done.error());
+  if (denied) outcome = std::unexpected(*denied);
   return outcome;
 }
 
 Result<Decision<void>> removeParticipant(Vault& vault, acl::PersonId by, const Id& recording,
                                          acl::PersonId person, acl::Date today, std::int64_t now) {
   Decision<void> outcome;
-  auto done = vault.transact([&](Database& db, const Vault::Auditor& audit) -> Status {
-    auto decided =
-        decideInTransaction(db, audit, by, acl::Action::kManageParticipants, recording, today, now);
-    if (!decided) return std::unexpected(decided.error());
-    if (!decided->decision.allowed()) {
-      outcome = acl::deny(decided->decision.reason, "you may not manage this recording's people");
-      return {};
-    }
-    outcome = acl::checkRemoveParticipant(*decided->facts, person);
-    LV_TRY(auditOutcome(audit, now, by, acl::Action::kManageParticipants,
-                        personOn(recording, person), outcome));
-    if (!outcome) return {};
-    auto remove = db.prepare("DELETE FROM participants WHERE recording_id = ?1 AND person_id = ?2");
-    if (!remove) return std::unexpected(remove.error());
-    return remove->bind(1, recording.hex()).bind(2, person).run();
-  });
+  std::optional<acl::Denial> denied;
+  auto done = whenAllowed(
+      vault, by, acl::Action::kManageParticipants, recording, today, now,
+      "you may not manage this recording's people", denied,
+      [&](Database& db, const Vault::Auditor& audit, Decided& decided) -> Status {
+        outcome = acl::checkRemoveParticipant(*decided.facts, person);
+        LV_TRY(auditOutcome(audit, now, by, acl::Action::kManageParticipants,
+                            personOn(recording, person), outcome));
+        if (!outcome) return {};
+        auto remove =
+            db.prepare("DELETE FROM participants WHERE recording_id = ?1 AND person_id = ?2");
+        if (!remove) return std::unexpected(remove.error());
+        return remove->bind(1, recording.hex()).bind(2, person).run();
+      });
   if (!done) return std::unexpected(done.error());
+  if (denied) outcome = std::unexpected(*denied);
   return outcome;
 }
 
@@ -101,29 +118,27 @@ Result<Decision<std::int64_t>> addComment(Vault& vault, acl::PersonId author, co
                 "position of 0 or more");
   }
   Decision<std::int64_t> outcome;
-  auto done = vault.transact([&](Database& db, const Vault::Auditor& audit) -> Status {
-    auto decided =
-        decideInTransaction(db, audit, author, acl::Action::kComment, recording, today, now);
-    if (!decided) return std::unexpected(decided.error());
-    if (!decided->decision.allowed()) {
-      outcome = std::unexpected(acl::Denial{decided->decision.reason, "you may not comment here"});
-      return {};
-    }
-    auto insert = db.prepare(
-        "INSERT INTO comments (recording_id, author_id, position_ms, body, personal, created_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!insert) return std::unexpected(insert.error());
-    LV_TRY(insert->bind(1, recording.hex())
-               .bind(2, author)
-               .bind(3, position_ms)
-               .bind(4, text)
-               .bind(5, visibility == acl::CommentVisibility::kPersonal ? 1 : 0)
-               .bind(6, now)
-               .run());
-    outcome = db.lastInsertId();
-    return auditOutcome(audit, now, author, acl::Action::kComment, recording.hex(), {});
-  });
+  std::optional<acl::Denial> denied;
+  auto done = whenAllowed(
+      vault, author, acl::Action::kComment, recording, today, now, "you may not comment here",
+      denied, [&](Database& db, const Vault::Auditor& audit, Decided&) -> Status {
+        auto insert = db.prepare(
+            "INSERT INTO comments (recording_id, author_id, position_ms, body, personal, "
+            "created_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        if (!insert) return std::unexpected(insert.error());
+        LV_TRY(insert->bind(1, recording.hex())
+                   .bind(2, author)
+                   .bind(3, position_ms)
+                   .bind(4, text)
+                   .bind(5, visibility == acl::CommentVisibility::kPersonal ? 1 : 0)
+                   .bind(6, now)
+                   .run());
+        outcome = db.lastInsertId();
+        return auditOutcome(audit, now, author, acl::Action::kComment, recording.hex(), {});
+      });
   if (!done) return std::unexpected(done.error());
+  if (denied) outcome = std::unexpected(*denied);
   return outcome;
 }
 
@@ -131,34 +146,32 @@ Result<Decision<std::vector<acl::Comment>>> listComments(Vault& vault, acl::Pers
                                                          const Id& recording, acl::Date today,
                                                          std::int64_t now) {
   Decision<std::vector<acl::Comment>> outcome;
-  auto done = vault.transact([&](Database& db, const Vault::Auditor& audit) -> Status {
-    auto decided =
-        decideInTransaction(db, audit, viewer, acl::Action::kViewMetadata, recording, today, now);
-    if (!decided) return std::unexpected(decided.error());
-    if (!decided->decision.allowed()) {
-      outcome = std::unexpected(acl::Denial{decided->decision.reason, "not visible to you"});
-      return {};
-    }
-    auto select = db.prepare(
-        "SELECT id, author_id, personal, body, position_ms FROM comments WHERE recording_id = ?1 "
-        "ORDER BY position_ms, id");
-    if (!select) return std::unexpected(select.error());
-    select->bind(1, recording.hex());
-    std::vector<acl::Comment> visible;
-    for (;;) {
-      auto row = select->step();
-      if (!row) return std::unexpected(row.error());
-      if (!*row) break;
-      acl::Comment comment{select->columnInt(0), select->columnInt(1),
-                           select->columnInt(2) != 0 ? acl::CommentVisibility::kPersonal
-                                                     : acl::CommentVisibility::kShared,
-                           select->columnText(3), select->columnInt(4)};
-      if (acl::canSeeComment(decided->actor, comment)) visible.push_back(std::move(comment));
-    }
-    outcome = std::move(visible);
-    return auditOutcome(audit, now, viewer, acl::Action::kViewMetadata, recording.hex(), {});
-  });
+  std::optional<acl::Denial> denied;
+  auto done = whenAllowed(
+      vault, viewer, acl::Action::kViewMetadata, recording, today, now, "not visible to you",
+      denied, [&](Database& db, const Vault::Auditor& audit, Decided& decided) -> Status {
+        auto select = db.prepare(
+            "SELECT id, author_id, personal, body, position_ms FROM comments WHERE recording_id = "
+            "?1 "
+            "ORDER BY position_ms, id");
+        if (!select) return std::unexpected(select.error());
+        select->bind(1, recording.hex());
+        std::vector<acl::Comment> visible;
+        for (;;) {
+          auto row = select->step();
+          if (!row) return std::unexpected(row.error());
+          if (!*row) break;
+          acl::Comment comment{select->columnInt(0), select->columnInt(1),
+                               select->columnInt(2) != 0 ? acl::CommentVisibility::kPersonal
+                                                         : acl::CommentVisibility::kShared,
+                               select->columnText(3), select->columnInt(4)};
+          if (acl::canSeeComment(decided.actor, comment)) visible.push_back(std::move(comment));
+        }
+        outcome = std::move(visible);
+        return auditOutcome(audit, now, viewer, acl::Action::kViewMetadata, recording.hex(), {});
+      });
   if (!done) return std::unexpected(done.error());
+  if (denied) outcome = std::unexpected(*denied);
   return outcome;
 }
 

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/roster.h"
-#include "tests/storage/test_util.h"
+#include "tests/storage/vault_fixture.h"
 
 namespace storage {
 namespace {
@@ -13,18 +13,14 @@ namespace {
 acl::Date date(const char* text) { return *acl::parseDate(text); }
 const acl::Date kToday = date("2026-11-22");
 
-class CollaborationTest : public ::testing::Test {
+class CollaborationTest : public testing::VaultFixture {
  protected:
   CollaborationTest() {
-    paths_ = {dir_.file("data"), dir_.file("lv.db"), dir_.file("keys")};
-    EXPECT_TRUE(Vault::initialize(paths_));
-    vault_ = std::move(*Vault::open(paths_));
-    auto parsed = parseRoster(
+    importPeople(
         "external_id,display_name,role,birth_date,guardian_of,left_on\n"
         "T-1,Anna Smit,staff,,,\nT-2,Bert Kok,staff,,,\nT-3,Carla Bos,staff,,,\n"
         "L-1,Sem de Jong,pupil,2014-01-01,,\n",
         date("2026-01-01"));
-    EXPECT_TRUE(importRoster(*vault_, parsed.entries, 1, "cli:uid0"));
     RecordingRequest request;
     request.title = "Rekenles";
     request.written_purpose = "Feedback voor de opleiding";
@@ -35,22 +31,6 @@ class CollaborationTest : public ::testing::Test {
     EXPECT_TRUE(vault_->setStatus(recording_, RecordingStatus::kReady));
   }
 
-  std::string lastAudit() {
-    std::string entry;
-    EXPECT_TRUE(vault_->read([&](Database& db) -> Status {
-      auto s = db.prepare(
-          "SELECT actor || ' ' || action || ' ' || object || ' ' || outcome || ' ' || reason "
-          "FROM audit ORDER BY seq DESC LIMIT 1");
-      LV_TRY(s->step());
-      entry = s->columnText(0);
-      return {};
-    }));
-    return entry;
-  }
-
-  testing::TempDir dir_;
-  VaultPaths paths_;
-  std::unique_ptr<Vault> vault_;
   Id recording_ = Id::fromBytes({});
 };
 

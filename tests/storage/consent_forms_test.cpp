@@ -5,24 +5,20 @@
 #include <gtest/gtest.h>
 
 #include "storage/roster.h"
-#include "tests/storage/test_util.h"
+#include "tests/storage/vault_fixture.h"
 
 namespace storage {
 namespace {
 
 acl::Date date(const char* text) { return *acl::parseDate(text); }
 
-class ConsentFormsTest : public ::testing::Test {
+class ConsentFormsTest : public testing::VaultFixture {
  protected:
   ConsentFormsTest() {
-    paths_ = {dir_.file("data"), dir_.file("lv.db"), dir_.file("keys")};
-    EXPECT_TRUE(Vault::initialize(paths_));
-    vault_ = std::move(*Vault::open(paths_));
-    auto parsed = parseRoster(
+    importPeople(
         "external_id,display_name,role,birth_date,guardian_of,left_on\n"
         "L-1,Sem,pupil,2012-05-05,,\nO-1,Eva,guardian,,L-1,\n",
         date("2026-01-01"));
-    EXPECT_TRUE(importRoster(*vault_, parsed.entries, 1, "cli:uid0"));
     EXPECT_TRUE(vault_->read([&](Database& db) -> Status {
       auto s = db.prepare("SELECT id FROM people WHERE external_id = ?1");
       LV_TRY(s->bind(1, std::string_view("L-1")).step());
@@ -39,9 +35,6 @@ class ConsentFormsTest : public ::testing::Test {
                              date("2026-11-22"), 100, std::to_string(guardian_));
   }
 
-  testing::TempDir dir_;
-  VaultPaths paths_;
-  std::unique_ptr<Vault> vault_;
   acl::ConsentConfig config_;
   acl::PersonId pupil_ = 0, guardian_ = 0;
 };

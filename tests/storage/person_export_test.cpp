@@ -5,25 +5,21 @@
 
 #include "storage/consent_forms.h"
 #include "storage/roster.h"
-#include "tests/storage/test_util.h"
+#include "tests/storage/vault_fixture.h"
 
 namespace storage {
 namespace {
 
 acl::Date date(const char* text) { return *acl::parseDate(text); }
 
-class PersonExportTest : public ::testing::Test {
+class PersonExportTest : public testing::VaultFixture {
  protected:
   PersonExportTest() {
-    paths_ = {dir_.file("data"), dir_.file("lv.db"), dir_.file("keys")};
-    EXPECT_TRUE(Vault::initialize(paths_));
-    vault_ = std::move(*Vault::open(paths_));
-    auto parsed = parseRoster(
+    importPeople(
         "external_id,display_name,role,birth_date,guardian_of,left_on\n"
         "T-1,Anna Coach,staff,,,\nT-2,Bert Owner,staff,,,\n"
         "L-1,Sem Pupil,pupil,2012-05-05,,\nO-1,Eva Guardian,guardian,,L-1,\n",
         date("2026-01-01"));
-    EXPECT_TRUE(importRoster(*vault_, parsed.entries, 1, "cli:uid0"));
     recording_ =
         *vault_->createRecording({acl::Purpose::kStudentSupport, date("2027-01-31")}, 10, "2");
     // Bert owns it, Anna supervises, Sem is its subject; each has a comment.
@@ -57,9 +53,6 @@ class PersonExportTest : public ::testing::Test {
         vault_->audit({32, "4", "view_media", recording_.hex(), "denied", "denied_not_named"}));
   }
 
-  testing::TempDir dir_;
-  VaultPaths paths_;
-  std::unique_ptr<Vault> vault_;
   Id recording_ = Id::fromBytes({});
 };
 

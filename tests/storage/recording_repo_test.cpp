@@ -6,7 +6,7 @@
 
 #include "storage/consent_forms.h"
 #include "storage/roster.h"
-#include "tests/storage/test_util.h"
+#include "tests/storage/vault_fixture.h"
 
 namespace storage {
 namespace {
@@ -14,20 +14,15 @@ namespace {
 acl::Date date(const char* text) { return *acl::parseDate(text); }
 const acl::Date kToday = date("2026-11-22");  // Sem turns 16 tomorrow
 
-class RecordingRepoTest : public ::testing::Test {
+class RecordingRepoTest : public testing::VaultFixture {
  protected:
   RecordingRepoTest() {
-    paths_ = {dir_.file("data"), dir_.file("lv.db"), dir_.file("keys")};
-    EXPECT_TRUE(Vault::initialize(paths_));
-    vault_ = std::move(*Vault::open(paths_));
-    auto parsed = parseRoster(
+    importPeople(
         "external_id,display_name,role,birth_date,guardian_of,left_on\n"
         "T-1,Anna Smit,staff,,,\nT-2,Bert Kok,staff,,,\n"
         "L-1,Sem de Jong,pupil,2010-11-23,,\nO-1,Eva de Jong,guardian,,L-1,\n"
         "A-1,Ad Min,admin,,,\n",
         date("2026-01-01"));
-    EXPECT_TRUE(parsed.problems.empty());
-    EXPECT_TRUE(importRoster(*vault_, parsed.entries, 1, "cli:uid0"));
     // Row ids follow the file: Anna 1, Bert 2, Sem 3, Eva 4, Ad 5.
   }
 
@@ -66,23 +61,6 @@ class RecordingRepoTest : public ::testing::Test {
     EXPECT_TRUE(decision) << decision.error().toString();
     return decision ? acl::reasonName(decision->reason) : "error";
   }
-
-  std::string lastAudit() {
-    std::string entry;
-    EXPECT_TRUE(vault_->read([&](Database& db) -> Status {
-      auto s = db.prepare(
-          "SELECT actor || ' ' || action || ' ' || object || ' ' || outcome || ' ' || reason "
-          "FROM audit ORDER BY seq DESC LIMIT 1");
-      LV_TRY(s->step());
-      entry = s->columnText(0);
-      return {};
-    }));
-    return entry;
-  }
-
-  testing::TempDir dir_;
-  VaultPaths paths_;
-  std::unique_ptr<Vault> vault_;
 };
 
 TEST_F(RecordingRepoTest, AValidRecordingIsCreatedWithItsRowsInOneGo) {

@@ -5,19 +5,16 @@
 #include <gtest/gtest.h>
 
 #include "storage/roster.h"
-#include "tests/storage/test_util.h"
+#include "tests/storage/vault_fixture.h"
 
 namespace storage {
 namespace {
 
 acl::Date date(const char* text) { return *acl::parseDate(text); }
 
-class RetentionTest : public ::testing::Test {
+class RetentionTest : public testing::VaultFixture {
  protected:
   RetentionTest() {
-    paths_ = {dir_.file("data"), dir_.file("lv.db"), dir_.file("keys")};
-    EXPECT_TRUE(Vault::initialize(paths_));
-    vault_ = std::move(*Vault::open(paths_));
     const std::string csv =
         "external_id,display_name,role,birth_date,guardian_of,left_on\n"
         "T-1,Left Nov 2024,staff,,,2024-11-22\n"
@@ -25,9 +22,7 @@ class RetentionTest : public ::testing::Test {
         "T-3,Still here,staff,,,\n"
         "L-1,Pupil left,pupil,2010-05-05,,2024-06-30\n"
         "O-1,Guardian of L-1,guardian,,L-1,\n";
-    auto parsed = parseRoster(csv, date("2024-12-01"));
-    EXPECT_TRUE(parsed.problems.empty());
-    EXPECT_TRUE(importRoster(*vault_, parsed.entries, 1, "cli:uid0"));
+    importPeople(csv, date("2024-12-01"));
   }
 
   std::vector<std::string> remaining() {
@@ -47,10 +42,6 @@ class RetentionTest : public ::testing::Test {
     EXPECT_TRUE(result) << result.error().toString();
     return result.value_or(RetentionResult{});
   }
-
-  testing::TempDir dir_;
-  VaultPaths paths_;
-  std::unique_ptr<Vault> vault_;
 };
 
 TEST_F(RetentionTest, PeopleGoTheDayAfterTheSecondAnniversaryOfLeaving) {

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/storage/test_util.h"
+#include "tests/storage/vault_fixture.h"
 
 namespace storage {
 namespace {
@@ -20,13 +20,9 @@ constexpr char kGood[] =
     "L-101,Noor Jansen,pupil,2015-06-01,,2026-07-15\n"
     "O-500,Eva Jansen,guardian,,L-100|L-101,\n";
 
-class RosterTest : public ::testing::Test {
+class RosterTest : public testing::VaultFixture {
  protected:
-  RosterTest() {
-    paths_ = {dir_.file("data"), dir_.file("lv.db"), dir_.file("keys")};
-    EXPECT_TRUE(Vault::initialize(paths_));
-    vault_ = std::move(*Vault::open(paths_));
-  }
+  RosterTest() {}
 
   RosterImport import(std::string_view csv) {
     auto parsed = parseRoster(csv, kToday);
@@ -35,22 +31,6 @@ class RosterTest : public ::testing::Test {
     EXPECT_TRUE(result) << result.error().toString();
     return result.value_or(RosterImport{});
   }
-
-  std::int64_t count(const std::string& sql) {
-    std::int64_t n = -1;
-    EXPECT_TRUE(vault_->read([&](Database& db) -> Status {
-      auto select = db.prepare(sql);
-      if (!select) return std::unexpected(select.error());
-      LV_TRY(select->step());
-      n = select->columnInt(0);
-      return {};
-    }));
-    return n;
-  }
-
-  testing::TempDir dir_;
-  VaultPaths paths_;
-  std::unique_ptr<Vault> vault_;
 };
 
 TEST_F(RosterTest, AGoodRosterImportsAndASecondImportChangesNothing) {
