@@ -64,6 +64,13 @@ std::string personExportJson(const storage::PersonExport& p) {
   }
   Array::Ptr recordings = new Array;
   for (const auto& recording : p.recordings) recordings->add(recordingJson(recording));
+  Array::Ptr consultations = new Array;
+  for (const auto& c : p.consultations) {
+    Object::Ptr json = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    json->set("recording_id", c.recording_id);
+    json->set("consulted_on", c.consulted_on);
+    consultations->add(json);
+  }
   Array::Ptr comments = new Array;
   for (const auto& c : p.comments) {
     Object::Ptr json = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -88,6 +95,7 @@ std::string personExportJson(const storage::PersonExport& p) {
   root.set("person", person);
   root.set("consent_forms", consent);
   root.set("recordings", recordings);
+  root.set("consultations", consultations);
   root.set("shared_comments", comments);
   root.set("actions", actions);
   std::ostringstream out;

@@ -1,5 +1,6 @@
 #include "storage/person_export.h"
 
+#include <algorithm>
 #include <functional>
 
 namespace storage {
@@ -58,12 +59,12 @@ Status loadRecordings(Database& db, PersonExport& person) {
     LV_TRY(eachRow(
         db,
         "SELECT a.at, coalesce((SELECT group_concat(role, '|') FROM person_roles "
-        "                      WHERE person_id = CAST(a.actor AS INTEGER)), 'unknown'), "
-        "       CASE WHEN d.owner_id = CAST(a.actor AS INTEGER) THEN 'owner' "
+        "                      WHERE CAST(person_id AS TEXT) = a.actor), 'unknown'), "
+        "       CASE WHEN CAST(d.owner_id AS TEXT) = a.actor THEN 'owner' "
         "            ELSE coalesce(p.relation, 'none') END "
         "FROM audit a JOIN recording_details d ON d.recording_id = a.object "
         "LEFT JOIN participants p ON p.recording_id = a.object "
-        "                        AND p.person_id = CAST(a.actor AS INTEGER) "
+        "                        AND CAST(p.person_id AS TEXT) = a.actor "
         "WHERE a.object = ?1 AND a.action = 'view_media' AND a.outcome = 'allowed' ORDER BY a.seq",
         [&](Statement& s) { s.bind(1, recording.id); },
         [&](const Statement& s) -> Status {
@@ -72,6 +73,18 @@ Status loadRecordings(Database& db, PersonExport& person) {
         }));
   }
   return {};
+}
+
+// What an action of this person was about, without anyone else's id (R12):
+// recording, upload and key ids stay; "<recording>:<person>" keeps the
+// recording; a person id stays only when it is their own.
+std::string ownObject(const std::string& object, std::int64_t self) {
+  if (auto colon = object.find(':'); colon != std::string::npos) return object.substr(0, colon);
+  const bool person_id = !object.empty() && std::all_of(object.begin(), object.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
+  if (person_id && object != std::to_string(self)) return "";
+  return object;
 }
 
 }  // namespace
@@ -121,6 +134,15 @@ Result<PersonExport> exportPerson(Vault& vault, std::string_view external_id, st
     LV_TRY(loadRecordings(db, person));
     LV_TRY(eachRow(
         db,
+        "SELECT recording_id, consulted_on FROM consultations WHERE person_id = ?1 "
+        "ORDER BY consulted_on, recording_id",
+        [&](Statement& s) { s.bind(1, id); },
+        [&](const Statement& s) -> Status {
+          person.consultations.push_back({s.columnText(0), s.columnText(1)});
+          return {};
+        }));
+    LV_TRY(eachRow(
+        db,
         "SELECT recording_id, position_ms, created_at, body FROM comments "
         "WHERE author_id = ?1 AND personal = 0 ORDER BY id",
         [&](Statement& s) { s.bind(1, id); },
@@ -135,8 +157,8 @@ Result<PersonExport> exportPerson(Vault& vault, std::string_view external_id, st
         "ORDER BY seq",
         [&](Statement& s) { s.bind(1, std::to_string(id)); },
         [&](const Statement& s) -> Status {
-          person.actions.push_back(
-              {s.columnInt(0), s.columnText(1), s.columnText(2), s.columnText(3), s.columnText(4)});
+          person.actions.push_back({s.columnInt(0), s.columnText(1), ownObject(s.columnText(2), id),
+                                    s.columnText(3), s.columnText(4)});
           return {};
         }));
     return audit({now, actor, "export_person", std::to_string(id), "done", ""});

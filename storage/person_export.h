@@ -1,9 +1,10 @@
 // Everything stored about one person (R12, R15), for the privacy officer to
 // hand over: roster data, guardianships, consent history, the recordings they
-// are named on (metadata only), when those were viewed and by which role and
-// relation (never by whom), their shared comments, and what they did (their
-// own audit entries). Left out: other people's personal data (names, birth
-// dates, who recorded a form) and personal comments (R11), even their own.
+// are named on (metadata only), the recordings they were consulted about (R2),
+// when those were viewed and by which role and relation (never by whom), their
+// shared comments, and what they did (their own audit entries, with any other
+// person's id removed). Left out: other people's personal data (names, birth
+// dates, ids, who recorded a form) and personal comments (R11), even their own.
 #pragma once
 
 #include <optional>
@@ -38,6 +39,10 @@ struct ExportedComment {
   std::string body;
 };
 
+struct ExportedConsultation {
+  std::string recording_id, consulted_on;  // R2: they were consulted about it
+};
+
 struct ExportedAction {
   std::int64_t at;
   std::string action, object, outcome, reason;
@@ -51,6 +56,7 @@ struct PersonExport {
   std::vector<std::string> guardians;    // external ids of their guardians
   std::vector<ExportedConsentForm> consent;
   std::vector<ExportedRecording> recordings;
+  std::vector<ExportedConsultation> consultations;
   std::vector<ExportedComment> comments;  // shared ones only
   std::vector<ExportedAction> actions;
 };

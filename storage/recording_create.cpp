@@ -74,49 +74,58 @@ acl::Check checkRequest(const acl::Actor& owner, const RecordingRequest& request
 
 }  // namespace
 
+// Reads what the rules need and applies them, on the connection of the
+// transaction that will write the recording, so the rows cannot change in
+// between. The verdict goes to `verdict`; errors are storage failures.
+Status gatherAndCheck(Database& db, acl::PersonId owner, const RecordingRequest& request,
+                      const acl::PurposeCaps& caps, acl::Date today, acl::Check& verdict) {
+  auto owner_actor = loadActor(db, owner);
+  if (!owner_actor) return std::unexpected(owner_actor.error());
+  std::vector<acl::Actor> people;
+  std::vector<acl::Guardianship> guardianships;
+  for (const acl::Participant& p : request.participants) {
+    auto actor = loadActor(db, p.person);
+    if (!actor) {
+      if (actor.error().code != ErrorCode::kNotFound) return std::unexpected(actor.error());
+      verdict =
+          acl::deny(acl::Reason::kDeniedParticipantMismatch, "a participant is not on the roster");
+      return {};
+    }
+    people.push_back(std::move(*actor));
+  }
+  auto guardians = db.prepare("SELECT guardian_id, pupil_id FROM guardianships");
+  if (!guardians) return std::unexpected(guardians.error());
+  for (;;) {
+    auto row = guardians->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    guardianships.push_back({guardians->columnInt(0), guardians->columnInt(1)});
+  }
+  auto roster = rosterPupils(db);
+  if (!roster) return std::unexpected(roster.error());
+  verdict = checkRequest(*owner_actor, request, people, *roster, guardianships, caps, today);
+  return {};
+}
+
 Result<std::expected<Id, acl::Denial>> createCheckedRecording(Vault& vault, acl::PersonId owner,
                                                               const RecordingRequest& request,
                                                               const acl::PurposeCaps& caps,
                                                               acl::Date today, std::int64_t now) {
-  acl::Check verdict;
-  auto gathered = vault.read([&](Database& db) -> Status {
-    auto owner_actor = loadActor(db, owner);
-    if (!owner_actor) return std::unexpected(owner_actor.error());
-    std::vector<acl::Actor> people;
-    std::vector<acl::Guardianship> guardianships;
-    for (const acl::Participant& p : request.participants) {
-      auto actor = loadActor(db, p.person);
-      if (!actor) {
-        if (actor.error().code != ErrorCode::kNotFound) return std::unexpected(actor.error());
-        verdict = acl::deny(acl::Reason::kDeniedParticipantMismatch,
-                            "a participant is not on the roster");
-        return {};
-      }
-      people.push_back(std::move(*actor));
-    }
-    auto guardians = db.prepare("SELECT guardian_id, pupil_id FROM guardianships");
-    if (!guardians) return std::unexpected(guardians.error());
-    for (;;) {
-      auto row = guardians->step();
-      if (!row) return std::unexpected(row.error());
-      if (!*row) break;
-      guardianships.push_back({guardians->columnInt(0), guardians->columnInt(1)});
-    }
-    auto roster = rosterPupils(db);
-    if (!roster) return std::unexpected(roster.error());
-    verdict = checkRequest(*owner_actor, request, people, *roster, guardianships, caps, today);
-    return {};
-  });
-  if (!gathered) return std::unexpected(gathered.error());
-  const std::string actor = std::to_string(owner);
-  if (!verdict) {
-    LV_TRY(vault.audit({now, actor, "create_recording", "", "denied",
-                        std::string(acl::reasonName(verdict.error().reason))}));
-    return std::expected<Id, acl::Denial>(std::unexpected(verdict.error()));
+  if (request.title.size() > kMaxTitleBytes || request.description.size() > kMaxDescriptionBytes ||
+      request.written_purpose.size() > kMaxWrittenPurposeBytes ||
+      request.participants.size() > kMaxParticipants ||
+      request.consultation.consulted.size() > kMaxConsulted) {
+    return fail(ErrorCode::kInvalidArgument,
+                "title, description, written purpose or the number of people is over its limit");
   }
+  acl::Check verdict;
+  const std::string actor = std::to_string(owner);
   auto id = vault.createRecording(
-      {request.purpose, *request.purpose_end}, now, actor,
+      {request.purpose, request.purpose_end.value_or(today)}, now, actor,
       [&](Database& db, const Id& recording) -> Status {
+        LV_TRY(gatherAndCheck(db, owner, request, caps, today, verdict));
+        // A refusal rolls the whole creation back, data key included.
+        if (!verdict) return fail(ErrorCode::kInvalidArgument, "refused by the policy");
         auto details = db.prepare("INSERT INTO recording_details VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
         if (!details) return std::unexpected(details.error());
         LV_TRY(details->bind(1, recording.hex())
@@ -150,6 +159,11 @@ Result<std::expected<Id, acl::Denial>> createCheckedRecording(Vault& vault, acl:
         }
         return {};
       });
+  if (!id && !verdict) {
+    LV_TRY(vault.audit({now, actor, "create_recording", "", "denied",
+                        std::string(acl::reasonName(verdict.error().reason))}));
+    return std::expected<Id, acl::Denial>(std::unexpected(verdict.error()));
+  }
   if (!id) return std::unexpected(id.error());
   return std::expected<Id, acl::Denial>(*id);
 }

@@ -5,6 +5,7 @@
 #include "acl/consent.h"
 #include "acl/name_check.h"
 #include "acl/participants.h"
+#include "acl/text_fold.h"
 
 namespace storage {
 namespace {
@@ -48,6 +49,30 @@ Result<std::optional<acl::SubjectPupil>> subjectOf(Database& db, acl::PersonId p
 
 }  // namespace
 
+acl::RosterPupil splitDisplayName(std::string_view name) {
+  // "Jansen, Sem": the surname comes first.
+  if (auto comma = name.find(','); comma != std::string_view::npos) {
+    std::string_view first = name.substr(comma + 1);
+    while (!first.empty() && first.front() == ' ') first.remove_prefix(1);
+    return {std::string(first), std::string(name.substr(0, comma))};
+  }
+  const auto words = acl::splitWords(name);
+  if (words.size() < 2) return {std::string(name), ""};
+  // The surname starts at its first particle ("Anne Sophie de Vries"), or
+  // else is the last word ("Anne Sophie Vries").
+  std::size_t surname = words.size() - 1;
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    if (acl::isNameParticle(words[i].folded)) {
+      surname = i;
+      break;
+    }
+  }
+  // Slices of the original, so that punctuation inside a name ("van 't Hof") stays.
+  const std::string first(name.substr(0, words[surname - 1].end));
+  const std::string last(name.substr(words[surname].begin));
+  return {first, last};
+}
+
 Result<std::vector<acl::RosterPupil>> rosterPupils(Database& db) {
   std::vector<acl::RosterPupil> pupils;
   auto select = db.prepare(
@@ -55,11 +80,7 @@ Result<std::vector<acl::RosterPupil>> rosterPupils(Database& db) {
       "WHERE r.role = 'pupil'");
   if (!select) return std::unexpected(select.error());
   LV_TRY(forEachRow(*select, [&](const Statement& s) -> Status {
-    const std::string name = s.columnText(0);
-    const auto space = name.find(' ');
-    pupils.push_back(space == std::string::npos
-                         ? acl::RosterPupil{name, ""}
-                         : acl::RosterPupil{name.substr(0, space), name.substr(space + 1)});
+    pupils.push_back(splitDisplayName(s.columnText(0)));
     return {};
   }));
   return pupils;
@@ -146,6 +167,11 @@ Result<Decided> decideInTransaction(Database& db, const Vault::Auditor& audit,
                                     const std::optional<Id>& recording, acl::Date today,
                                     std::int64_t now) {
   auto actor = loadActor(db, actor_id);
+  if (!actor && actor.error().code == ErrorCode::kNotFound) {
+    // Someone no longer on the roster (purged, with a session still open) is
+    // nobody: no roles, so decide() denies, and the denial is audited.
+    actor = acl::Actor{acl::Person{actor_id, "", {}, std::nullopt, std::nullopt}, {}};
+  }
   if (!actor) return std::unexpected(actor.error());
   std::optional<acl::RecordingFacts> facts;
   if (recording) {

@@ -17,9 +17,12 @@ namespace storage {
 
 Result<acl::Actor> loadActor(Database& db, acl::PersonId person);
 
-// Every roster pupil for the name check (R6): display names split at the
-// first space into first name and surname (particles included), which is how
-// the roster writes them ("Sem van den Berg").
+// A roster display name as first name and surname: "Surname, First" when
+// there is a comma; otherwise the surname starts at the first name particle
+// after the first word ("Anne Sophie de Vries"), or is the last word.
+acl::RosterPupil splitDisplayName(std::string_view name);
+
+// Every roster pupil, split as above, for the name check (R6).
 Result<std::vector<acl::RosterPupil>> rosterPupils(Database& db);
 
 // The recording's facts on `today` (the subject pupil's consent is the form in
@@ -49,6 +52,14 @@ struct Decided {
 Result<Decided> decideInTransaction(Database& db, const Vault::Auditor& audit, acl::PersonId actor,
                                     acl::Action action, const std::optional<Id>& recording,
                                     acl::Date today, std::int64_t now);
+
+// Limits on what a client sends when creating a recording; beyond them the
+// request is kInvalidArgument before any check runs.
+inline constexpr std::size_t kMaxTitleBytes = 200;
+inline constexpr std::size_t kMaxDescriptionBytes = 4000;
+inline constexpr std::size_t kMaxWrittenPurposeBytes = 2000;
+inline constexpr std::size_t kMaxParticipants = 100;
+inline constexpr std::size_t kMaxConsulted = 20;
 
 struct RecordingRequest {
   acl::Purpose purpose = acl::Purpose::kTeacherTraining;

@@ -53,6 +53,7 @@ struct ParsedRoster {
 ParsedRoster parseRoster(std::string_view csv, acl::Date today);
 
 struct RosterImport {
+  int skipped = 0;  // new people who left more than 2 years ago (R19): not added
   int added = 0;
   int updated = 0;
   int unchanged = 0;
@@ -65,7 +66,10 @@ struct RosterImport {
 // alone (so importing the same file twice changes nothing). A guardian's
 // guardianships become exactly those listed. People not in the file are left
 // as they are. Each addition and update is audited.
+// Someone not yet known whose "left on" date is more than 2 years before
+// `today` is skipped: retention (R19) would purge them at once, and a school's
+// full export should not bring them back after each purge.
 Result<RosterImport> importRoster(Vault& vault, const std::vector<RosterEntry>& entries,
-                                  std::int64_t now, const std::string& actor);
+                                  acl::Date today, std::int64_t now, const std::string& actor);
 
 }  // namespace storage

@@ -35,7 +35,8 @@ bool splitRecords(std::string_view text, char separator, std::vector<Record>& ou
         } else if (c == '"') {
           quoted = false;
         } else {
-          if (c == '\n') ++line;
+          // A line break is LF, CRLF or a lone CR (old Mac exports).
+          if (c == '\n' || (c == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) ++line;
           field += c;
         }
       } else if (c == '"' && field.empty() && !was_quoted) {
@@ -148,8 +149,14 @@ void checkEntry(const Record& record, acl::Date today, RosterEntry& entry,
     check.problem("guardian_of", "a guardian needs at least one pupil");
   if (!guardian && !entry.guardian_of.empty())
     check.problem("guardian_of", "is for guardians only");
-  for (const std::string& id : entry.guardian_of) {
+  for (std::size_t i = 0; i < entry.guardian_of.size(); ++i) {
+    const std::string& id = entry.guardian_of[i];
     if (!isExternalId(id)) check.problem("guardian_of", "\"" + id + "\" is not an external id");
+    if (std::find(entry.guardian_of.begin(),
+                  entry.guardian_of.begin() + static_cast<std::ptrdiff_t>(i),
+                  id) != entry.guardian_of.begin() + static_cast<std::ptrdiff_t>(i)) {
+      check.problem("guardian_of", "\"" + id + "\" is listed twice");
+    }
   }
   entry.left_on = check.date("left_on", f[5]);
 }
@@ -169,7 +176,7 @@ ParsedRoster parseRoster(std::string_view csv, acl::Date today) {
     return result;
   }
   if (csv.starts_with("\xEF\xBB\xBF")) csv.remove_prefix(3);
-  const std::string_view first_line = csv.substr(0, csv.find('\n'));
+  const std::string_view first_line = csv.substr(0, csv.find_first_of("\r\n"));
   const char separator = first_line.find(';') != std::string_view::npos &&
                                  first_line.find(',') == std::string_view::npos
                              ? ';'

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 
+#include "acl/age.h"
 #include "storage/roster.h"
 
 namespace storage {
@@ -106,10 +107,22 @@ Status writePerson(Database& db, const RosterEntry& entry, std::optional<acl::Pe
 
 }  // namespace
 
-Result<RosterImport> importRoster(Vault& vault, const std::vector<RosterEntry>& entries,
-                                  std::int64_t now, const std::string& actor) {
+Result<RosterImport> importRoster(Vault& vault, const std::vector<RosterEntry>& all_entries,
+                                  acl::Date today, std::int64_t now, const std::string& actor) {
   RosterImport result;
+  std::vector<RosterEntry> entries;
   auto done = vault.transact([&](Database& db, const Vault::Auditor& audit) -> Status {
+    for (const RosterEntry& entry : all_entries) {
+      if (entry.left_on && acl::dateOfAge(*entry.left_on, 2) < today) {
+        auto known = findStored(db, entry.external_id);
+        if (!known) return std::unexpected(known.error());
+        if (!*known) {
+          ++result.skipped;
+          continue;
+        }
+      }
+      entries.push_back(entry);
+    }
     // People first, so that guardians may name pupils from the same file.
     std::vector<std::optional<Stored>> before;
     std::vector<acl::PersonId> ids(entries.size());
@@ -159,7 +172,7 @@ Result<RosterImport> importRoster(Vault& vault, const std::vector<RosterEntry>& 
     return {};
   });
   if (!done && result.problems.empty()) return std::unexpected(done.error());
-  if (!done) result.added = result.updated = result.unchanged = 0;
+  if (!done) result.skipped = result.added = result.updated = result.unchanged = 0;
   return result;
 }
 

@@ -75,13 +75,17 @@ CREATE TABLE audit (
   prev    BLOB NOT NULL,
   mac     BLOB NOT NULL
 ) STRICT;
+CREATE INDEX audit_by_object ON audit (object, action);
+CREATE INDEX audit_by_actor ON audit (actor);
 )sql",
     // 3: people and the school's rules about them (acl/): roles, guardianships,
     // consent forms; a recording's details, participants, consultations and
     // comments. Person ids are row ids; external_id is the school's own.
     R"sql(
+-- AUTOINCREMENT: a purged person's id is never given to someone else, because
+-- audit entries keep ids forever.
 CREATE TABLE people (
-  id           INTEGER PRIMARY KEY,
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
   external_id  TEXT NOT NULL UNIQUE,
   display_name TEXT NOT NULL,
   birth_date   TEXT,

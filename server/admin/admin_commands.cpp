@@ -157,7 +157,7 @@ int importRosterCommand(const Config& config, const std::vector<std::string>& ar
   if (problems.empty()) {
     auto vault = storage::Vault::open(vaultPaths(config));
     if (!vault) return failWith(err, vault.error());
-    auto imported = storage::importRoster(**vault, parsed.entries, now(), cliActor());
+    auto imported = storage::importRoster(**vault, parsed.entries, schoolToday(config), now(), cliActor());
     if (!imported) return failWith(err, imported.error());
     result = *imported;
     problems = result.problems;
@@ -169,7 +169,11 @@ int importRosterCommand(const Config& config, const std::vector<std::string>& ar
     return kExitFailure;
   }
   out << "roster imported: " << result.added << " added, " << result.updated << " updated, "
-      << result.unchanged << " unchanged\n";
+      << result.unchanged << " unchanged";
+  if (result.skipped > 0) {
+    out << ", " << result.skipped << " skipped (left more than 2 years ago)";
+  }
+  out << "\n";
   return kExitOk;
 }
 

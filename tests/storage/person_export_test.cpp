@@ -113,5 +113,26 @@ TEST_F(PersonExportTest, ExportsAreAuditedAndUnknownIdsRefused) {
   EXPECT_EQ(exports, 1);
 }
 
+TEST_F(PersonExportTest, ActionsNameNobodyElseAndConsultationsAreIncluded) {
+  // Bert's own actions about other people: naming Anna, recording a form for Sem.
+  ASSERT_TRUE(vault_->audit({40, "2", "manage_participants", recording_.hex() + ":1", "done", ""}));
+  ASSERT_TRUE(vault_->audit({41, "2", "record_consent", "3", "done", "website"}));
+  ASSERT_TRUE(vault_->audit({42, "2", "export_person", "2", "done", ""}));
+  ASSERT_TRUE(vault_->transact([&](Database& db, const Vault::Auditor&) -> Status {
+    auto stmt = db.prepare("INSERT INTO consultations VALUES (?1, 2, '2026-02-01')");
+    return stmt->bind(1, recording_.hex()).run();
+  }));
+  auto exported = exportPerson(*vault_, "T-2", 100, "cli:uid0");
+  ASSERT_TRUE(exported);
+  std::vector<std::string> objects;
+  for (const auto& action : exported->actions) objects.push_back(action.object);
+  // create_recording and view_media (from the fixture), then the three above.
+  EXPECT_EQ(objects, (std::vector<std::string>{recording_.hex(), recording_.hex(), recording_.hex(),
+                                               "", "2"}))
+      << "a recording id stays, another person's id goes, their own stays";
+  ASSERT_EQ(exported->consultations.size(), 1u);
+  EXPECT_EQ(exported->consultations[0].consulted_on, "2026-02-01");
+}
+
 }  // namespace
 }  // namespace storage

@@ -163,5 +163,50 @@ TEST_F(RecordingRepoTest, AGuardianLosesAccessAt16UnlessThePupilConsents) {
   EXPECT_EQ(decide(4, acl::Action::kViewMedia, id, birthday), "allowed_guardian_with_consent");
 }
 
+TEST_F(RecordingRepoTest, SomeoneNoLongerOnTheRosterIsDeniedAndAudited) {
+  auto id = *create(1, teacherTraining());
+  EXPECT_EQ(decide(99, acl::Action::kViewMedia, id), "denied_not_named");
+  EXPECT_EQ(lastAudit(), "99 view_media " + id.hex() + " denied denied_not_named");
+}
+
+TEST_F(RecordingRepoTest, OversizedInputIsRefusedBeforeAnyCheck) {
+  RecordingRequest request = teacherTraining();
+  request.description = std::string(kMaxDescriptionBytes + 1, 'a');
+  auto refused = createCheckedRecording(*vault_, 1, request, acl::PurposeCaps{}, kToday, 50);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST(DisplayNames, SplitIntoFirstNameAndSurnameTheWaySchoolsWriteThem) {
+  struct Case {
+    const char* display;
+    const char* first;
+    const char* surname;
+  };
+  for (const Case& c :
+       {Case{"Sem de Jong", "Sem", "de Jong"},
+        Case{"Anne Sophie de Vries", "Anne Sophie", "de Vries"},
+        Case{"Anne Sophie Vries", "Anne Sophie", "Vries"}, Case{"Jansen, Sem", "Sem", "Jansen"},
+        Case{"van den Berg, Daan", "Daan", "van den Berg"}, Case{"Noor", "Noor", ""},
+        Case{"Émile van 't Hof", "Émile", "van 't Hof"}}) {
+    SCOPED_TRACE(c.display);
+    const acl::RosterPupil pupil = splitDisplayName(c.display);
+    EXPECT_EQ(pupil.first_name, c.first);
+    EXPECT_EQ(pupil.surname, c.surname);
+  }
+}
+
+TEST_F(RecordingRepoTest, AMiddleNamedPupilsSurnameIsRefused) {
+  importPeople(
+      "external_id,display_name,role,birth_date,guardian_of,left_on\n"
+      "L-9,Anne Sophie de Vries,pupil,2014-01-01,,\n",
+      date("2026-01-01"));
+  RecordingRequest request = teacherTraining();
+  request.title = "Observatie De Vries";
+  auto refused = create(1, request);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(acl::reasonName(refused.error().reason), "denied_pupil_name");
+}
+
 }  // namespace
 }  // namespace storage

@@ -30,9 +30,12 @@ class RetentionTest : public testing::VaultFixture {
     EXPECT_TRUE(vault_->read([&](Database& db) -> Status {
       auto select = db.prepare("SELECT external_id FROM people ORDER BY external_id");
       if (!select) return std::unexpected(select.error());
-      for (auto row = select->step(); row && *row; row = select->step())
+      for (;;) {
+        auto row = select->step();
+        if (!row) return std::unexpected(row.error());
+        if (!*row) return {};
         ids.push_back(select->columnText(0));
-      return {};
+      }
     }));
     return ids;
   }
@@ -85,6 +88,29 @@ TEST_F(RetentionTest, SomeoneNamedOnARecordingIsKeptUntilItIsDeleted) {
   ASSERT_TRUE(vault_->deleteRecording(*recording, "purpose_ended", 200, "system"));
   EXPECT_EQ(purge("2027-02-01").purged, 1);
   EXPECT_EQ(remaining(), (std::vector<std::string>{"O-1", "T-3"}));
+}
+
+TEST_F(RetentionTest, OwnersConsultedPeopleAndCommentAuthorsAreKeptToo) {
+  auto recording =
+      vault_->createRecording({acl::Purpose::kTeacherTraining, date("2027-01-31")}, 5, "1");
+  ASSERT_TRUE(recording);
+  ASSERT_TRUE(vault_->transact([&](Database& db, const Vault::Auditor&) -> Status {
+    for (const char* sql :
+         {"INSERT INTO recording_details VALUES (?1, 't', '', 'p', 1, '2026-01-01')",
+          "INSERT INTO consultations VALUES (?1, 2, '2026-01-01')",
+          "INSERT INTO comments (recording_id, author_id, position_ms, body, personal, created_at) "
+          "VALUES (?1, 4, 0, 'x', 0, 1)"}) {
+      auto stmt = db.prepare(sql);
+      if (!stmt) return std::unexpected(stmt.error());
+      LV_TRY(stmt->bind(1, recording->hex()).run());
+    }
+    return {};
+  }));
+  auto result = purge("2030-01-01");
+  EXPECT_EQ(result.kept, 3);    // T-1 owns it, T-2 was consulted, L-1 wrote a comment
+  EXPECT_EQ(result.purged, 0);  // nobody else has left
+  ASSERT_TRUE(vault_->deleteRecording(*recording, "purpose_ended", 200, "system"));
+  EXPECT_EQ(purge("2030-01-01").purged, 3);
 }
 
 }  // namespace

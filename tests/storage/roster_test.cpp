@@ -27,7 +27,7 @@ class RosterTest : public testing::VaultFixture {
   RosterImport import(std::string_view csv) {
     auto parsed = parseRoster(csv, kToday);
     EXPECT_TRUE(parsed.problems.empty()) << parsed.problems.front().toString();
-    auto result = importRoster(*vault_, parsed.entries, 1000, "cli:uid0");
+    auto result = importRoster(*vault_, parsed.entries, kToday, 1000, "cli:uid0");
     EXPECT_TRUE(result) << result.error().toString();
     return result.value_or(RosterImport{});
   }
@@ -118,7 +118,7 @@ TEST_F(RosterTest, AGuardianOfAnUnknownPupilImportsNothing) {
                           "O-502,Ria Bos,guardian,,T-001,\n";
   auto parsed = parseRoster(csv, kToday);
   ASSERT_TRUE(parsed.problems.empty());
-  auto result = importRoster(*vault_, parsed.entries, 1000, "cli:uid0");
+  auto result = importRoster(*vault_, parsed.entries, kToday, 1000, "cli:uid0");
   ASSERT_TRUE(result);
   ASSERT_EQ(result->problems.size(), 2u);
   EXPECT_EQ(result->problems[0].toString(),
@@ -137,6 +137,33 @@ TEST_F(RosterTest, SizeLimitsAreEnforced) {
       parseRoster(std::string(kGood) + "T-9," + std::string(1001, 'a') + ",staff,,,\n", kToday);
   ASSERT_EQ(long_field.problems.size(), 1u);
   EXPECT_NE(long_field.problems[0].message.find("longer than 1000"), std::string::npos);
+}
+
+TEST_F(RosterTest, PeopleWhoLeftLongAgoAreNotAddedAgain) {
+  const std::string csv = std::string(kGood) + "T-9,Oud-collega,staff,,,2023-06-30\n";
+  auto first = import(csv);
+  EXPECT_EQ(first.added, 5);
+  EXPECT_EQ(first.skipped, 1) << "left more than 2 years before " << acl::formatDate(kToday);
+  EXPECT_EQ(count("SELECT count(*) FROM people WHERE external_id = 'T-9'"), 0);
+}
+
+TEST_F(RosterTest, ADuplicatePupilOfAGuardianIsALineProblem) {
+  auto parsed = parseRoster(std::string(kGood) + "O-9,Kees,guardian,,L-100|L-100,\n", kToday);
+  ASSERT_EQ(parsed.problems.size(), 1u);
+  EXPECT_EQ(parsed.problems[0].toString(), "line 7, column guardian_of: \"L-100\" is listed twice");
+}
+
+TEST_F(RosterTest, LineNumbersSurviveQuotedLineBreaksAndOldMacFiles) {
+  const std::string csv =
+      "external_id,display_name,role,birth_date,guardian_of,left_on\r"
+      "T-1,\"Anna\rde Vries\",staff,,,\r"
+      "T-2,Bert,teacher,,,\r";
+  auto parsed = parseRoster(csv, kToday);
+  ASSERT_EQ(parsed.problems.size(), 2u);
+  EXPECT_EQ(parsed.problems[0].toString(),
+            "line 2, column display_name: must be 1-200 characters without control characters");
+  EXPECT_EQ(parsed.problems[1].line, 4) << "the CR inside the quotes is a line too";
+  EXPECT_EQ(parsed.problems[1].column, "role");
 }
 
 }  // namespace

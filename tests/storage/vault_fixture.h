@@ -27,7 +27,7 @@ class VaultFixture : public ::testing::Test {
   void importPeople(std::string_view csv, acl::Date today) {
     auto parsed = parseRoster(csv, today);
     ASSERT_TRUE(parsed.problems.empty()) << parsed.problems.front().toString();
-    auto imported = importRoster(*vault_, parsed.entries, 1, "cli:uid0");
+    auto imported = importRoster(*vault_, parsed.entries, today, 1, "cli:uid0");
     ASSERT_TRUE(imported && imported->problems.empty());
   }
 
