@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib/apt.sh
 
 # Only tests need these, so a school's server never gets them from setup.sh.
-ensure_packages libgtest-dev libbenchmark-dev curl sqlite3 || exit 1
+ensure_packages libgtest-dev libbenchmark-dev curl sqlite3 ffmpeg || exit 1
 LV_BUILD_TESTS=ON scripts/setup.sh || exit 1
 
 echo "==> building the sanitizer configuration into build-asan/"

@@ -1,0 +1,51 @@
+// Internal to media/: owners for libav handles (one deleter per free
+// function, after Chromium's ffmpeg_deleters.h) and the one adapter from a
+// libav return code to media::Error. Public headers never include libav.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/avutil.h>
+}
+
+#include "media/error.h"
+
+namespace media::internal {
+
+// Input contexts are closed with avformat_close_input; output contexts (a
+// later step) get their own owner with avformat_free_context.
+struct CloseInput {
+  void operator()(AVFormatContext* ctx) const { avformat_close_input(&ctx); }
+};
+// The AVIO buffer may have been replaced by libav; free whatever it holds now.
+struct FreeAvio {
+  void operator()(AVIOContext* avio) const {
+    av_freep(&avio->buffer);
+    avio_context_free(&avio);
+  }
+};
+struct FreeCodecContext {
+  void operator()(AVCodecContext* ctx) const { avcodec_free_context(&ctx); }
+};
+struct FreePacket {
+  void operator()(AVPacket* packet) const { av_packet_free(&packet); }
+};
+struct FreeFrame {
+  void operator()(AVFrame* frame) const { av_frame_free(&frame); }
+};
+
+using InputPtr = std::unique_ptr<AVFormatContext, CloseInput>;
+using AvioPtr = std::unique_ptr<AVIOContext, FreeAvio>;
+using CodecContextPtr = std::unique_ptr<AVCodecContext, FreeCodecContext>;
+using PacketPtr = std::unique_ptr<AVPacket, FreePacket>;
+using FramePtr = std::unique_ptr<AVFrame, FreeFrame>;
+
+// AVERROR_INVALIDDATA and friends are the file's fault (kCorrupt), EOF is
+// kTruncated, an exit requested by our interrupt callback is kTimeout.
+Error avError(int averror, std::string_view what);
+
+}  // namespace media::internal

@@ -1,0 +1,58 @@
+// Opening an untrusted recording and finding out what it is: container,
+// streams, duration, rotation — refusing, with a specific error, anything the
+// school does not accept. Reads only through a ByteSource; opens no file, URL
+// or second input whatever the data says (playlists, references).
+//
+// Thread-safe: each call has its own libav contexts.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "media/byte_io.h"
+#include "media/error.h"
+
+namespace media {
+
+struct Limits {
+  double max_duration_s = 4 * 3600;
+  int max_width = 3840;  // of the larger side, after rotation is ignored
+  int max_height = 2160;
+  int max_streams = 8;
+  std::int64_t probe_bytes = 32 << 20;
+  std::chrono::milliseconds deadline{60'000};
+};
+
+struct VideoFacts {
+  std::string codec;  // libav codec name, e.g. "h264"
+  int width = 0;
+  int height = 0;
+  double rotation = 0;  // degrees, counter-clockwise, from the display matrix
+};
+
+struct AudioFacts {
+  std::string codec;    // e.g. "aac"
+  std::string profile;  // e.g. "LC" for AAC
+  int sample_rate = 0;
+  int channels = 0;
+};
+
+struct MediaFacts {
+  std::string container;  // libav demuxer name
+  double duration_s = 0;
+  std::optional<VideoFacts> video;  // the first video stream (cover art is not video)
+  std::optional<AudioFacts> audio;  // the first audio stream
+  int streams = 0;                  // all streams, including those ingest will drop
+  bool remux = false;               // H.264 and/or AAC-LC only: copied, not re-encoded
+  std::string plan;                 // why remux or transcode, for operators
+};
+
+// Opens `source`, reads every packet once (no decoding), and checks the
+// result against `limits`. `refused_opens`, if given, receives how many
+// nested opens (playlist entries, references) were refused.
+Result<MediaFacts> probe(ByteSource& source, const Limits& limits, int* refused_opens = nullptr);
+
+}  // namespace media
