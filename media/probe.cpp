@@ -283,4 +283,6 @@ Result<MediaFacts> probe(ByteSource& source, const Limits& limits, int* refused_
   return facts;
 }
 
+void silenceLibavLog() { av_log_set_level(AV_LOG_QUIET); }
+
 }  // namespace media

@@ -55,4 +55,8 @@ struct MediaFacts {
 // nested opens (playlist entries, references) were refused.
 Result<MediaFacts> probe(ByteSource& source, const Limits& limits, int* refused_opens = nullptr);
 
+// libav writes its own warnings to stderr; programs that report errors
+// themselves (the CLI, the service's JSON log) silence it once at start.
+void silenceLibavLog();
+
 }  // namespace media

@@ -1,7 +1,5 @@
 #include "server/config.h"
 
-#include "acl/consent.h"
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -18,6 +16,8 @@
 #include <Poco/Exception.h>
 #include <Poco/String.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
+
+#include "acl/consent.h"
 
 namespace server {
 
@@ -135,9 +135,16 @@ const std::array kKeys = std::to_array<KeySpec>({
     {"school.max_days_student_support", &Config::max_days_student_support,
      "Longest a student_support recording may be kept, in days from its creation (R5).", false, 1,
      3650, nullptr},
+    {"media.max_duration_s", &Config::media_max_duration_s,
+     "Longest recording accepted, in seconds.", false, 1, 86400, nullptr},
+    {"media.max_width", &Config::media_max_width,
+     "Largest video accepted: pixels on the longer side.", false, 16, 16384, nullptr},
+    {"media.max_height", &Config::media_max_height,
+     "Largest video accepted: pixels on the shorter side.", false, 16, 16384, nullptr},
 });
 
-constexpr std::array<std::string_view, 4> kCheckedSections = {"server", "storage", "log", "school"};
+constexpr std::array<std::string_view, 5> kCheckedSections = {"server", "storage", "log", "school",
+                                                              "media"};
 
 std::optional<std::string> parseInteger(const std::string& text, long min, long max, long& value) {
   const char* end = text.data() + text.size();

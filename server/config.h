@@ -38,6 +38,9 @@ struct Config {
       "school_guide,website,social_media,newsletter,guardian_access_recordings";
   int max_days_teacher_training = 180;  // school.max_days_teacher_training (R5)
   int max_days_student_support = 365;   // school.max_days_student_support (R5)
+  int media_max_duration_s = 4 * 3600;  // media.max_duration_s
+  int media_max_width = 3840;           // media.max_width (the longer side)
+  int media_max_height = 2160;          // media.max_height (the shorter side)
 };
 
 // Where time zone names are looked up; a name must be a relative path below it.

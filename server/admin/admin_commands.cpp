@@ -5,6 +5,10 @@
 #include <sstream>
 #include <unistd.h>
 
+#include <Poco/JSON/Object.h>
+
+#include "media/probe.h"
+#include "server/admin/file_source.h"
 #include "server/admin/processing_register.h"
 #include "server/person_export_json.h"
 #include "storage/roster.h"
@@ -157,7 +161,8 @@ int importRosterCommand(const Config& config, const std::vector<std::string>& ar
   if (problems.empty()) {
     auto vault = storage::Vault::open(vaultPaths(config));
     if (!vault) return failWith(err, vault.error());
-    auto imported = storage::importRoster(**vault, parsed.entries, schoolToday(config), now(), cliActor());
+    auto imported =
+        storage::importRoster(**vault, parsed.entries, schoolToday(config), now(), cliActor());
     if (!imported) return failWith(err, imported.error());
     result = *imported;
     problems = result.problems;
@@ -203,6 +208,88 @@ int registerCommand(const Config& config, const std::vector<std::string>& args, 
   return kExitOk;
 }
 
+std::string mediaSummary(const media::MediaFacts& facts) {
+  std::ostringstream out;
+  out << "container " << facts.container << ", " << facts.duration_s << " s, " << facts.streams
+      << " stream(s)";
+  if (facts.video) {
+    out << "; video " << facts.video->codec << " " << facts.video->width << "x"
+        << facts.video->height << ", rotation " << facts.video->rotation;
+  }
+  if (facts.audio) {
+    out << "; audio " << facts.audio->codec
+        << (facts.audio->profile.empty() ? "" : " " + facts.audio->profile) << " "
+        << facts.audio->sample_rate << " Hz, " << facts.audio->channels << " channel(s)";
+  }
+  return out.str();
+}
+
+Poco::JSON::Object::Ptr mediaJson(const media::MediaFacts& facts) {
+  Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  json->set("container", facts.container);
+  json->set("duration_s", facts.duration_s);
+  json->set("streams", facts.streams);
+  if (facts.video) {
+    Poco::JSON::Object::Ptr video = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    video->set("codec", facts.video->codec);
+    video->set("width", facts.video->width);
+    video->set("height", facts.video->height);
+    video->set("rotation", facts.video->rotation);
+    json->set("video", video);
+  }
+  if (facts.audio) {
+    Poco::JSON::Object::Ptr audio = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    audio->set("codec", facts.audio->codec);
+    audio->set("profile", facts.audio->profile);
+    audio->set("sample_rate", facts.audio->sample_rate);
+    audio->set("channels", facts.audio->channels);
+    json->set("audio", audio);
+  }
+  return json;
+}
+
+// Opens, validates and plans a local file exactly as ingest would, and stores nothing.
+int checkMediaCommand(const Config& config, const std::vector<std::string>& args, std::ostream& out,
+                      std::ostream& err) {
+  const bool json = args.size() == 2 && args[1] == "--json";
+  if (args.size() != 1 && !json) {
+    err << "lessonvault-admin: check-media wants FILE [--json]; see --help\n";
+    return kExitUsage;
+  }
+  auto source = FileSource::open(args[0]);
+  if (!source) {
+    err << "lessonvault-admin: cannot read " << args[0] << "\n";
+    return kExitFailure;
+  }
+  media::Limits limits;
+  limits.max_duration_s = config.media_max_duration_s;
+  limits.max_width = config.media_max_width;
+  limits.max_height = config.media_max_height;
+  media::silenceLibavLog();  // the verdict says what matters
+  const auto facts = media::probe(*source, limits);
+  if (json) {
+    Poco::JSON::Object root(Poco::JSON_PRESERVE_KEY_ORDER);
+    root.set("verdict", facts ? "accepted" : "refused");
+    if (facts) {
+      root.set("plan", facts->remux ? "remux" : "transcode");
+      root.set("reason", facts->plan);
+      root.set("facts", mediaJson(*facts));
+    } else {
+      Poco::JSON::Object::Ptr error = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      error->set("code", std::string(media::errorCodeName(facts.error().code)));
+      error->set("message", facts.error().message);
+      root.set("error", error);
+    }
+    root.stringify(out, 2);
+    out << "\n";
+  } else if (facts) {
+    out << "accepted: " << facts->plan << "\n" << mediaSummary(*facts) << "\n";
+  } else {
+    out << "refused: " << facts.error().toString() << "\n";
+  }
+  return facts ? kExitOk : kExitFailure;
+}
+
 }  // namespace
 
 const std::vector<Command>& commands() {
@@ -232,6 +319,10 @@ const std::vector<Command>& commands() {
        "print the processing register (R15): what is processed, why, for how long and shared "
        "with whom, with live counts",
        registerCommand},
+      {"check-media", "FILE [--json]",
+       "say whether an upload of this file would be accepted (remux or transcode, and why) or "
+       "refused (code and message), with its media facts; stores nothing",
+       checkMediaCommand},
       {"audit-verify", "[--expect-head SEQ:MAC]",
        "check every link of the audit chain; with the head noted in the server log, also "
        "notice a cut-off tail",

@@ -111,6 +111,21 @@ for needle in "at most 180 days (teacher training) or 365 days" "1 staff, 1 pupi
   [[ $register == *"$needle"* ]] || fail "register lacks '$needle': $register"
 done
 
+# check-media: the verdict ingest would give, on a local file, storing nothing. The media
+# fixtures come from the media_fixtures step (MEDIA_DIR, passed by ctest).
+[[ -n ${MEDIA_DIR:-} ]] || fail "MEDIA_DIR is not set (ctest passes the media fixtures' directory)"
+{
+  expect 0 "accepted: remux" "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/h264_aac_faststart.mp4" > /dev/null
+  expect 0 "transcode: hevc video" "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/hevc_aac_tagged.mov" > /dev/null
+  expect 1 "refused: not_media" "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/text.mp4" > /dev/null
+  expect 1 '"code": "truncated"' "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/truncated.mp4" --json > /dev/null
+  expect 0 '"verdict": "accepted"' "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/vp9_opus.webm" --json > /dev/null
+  echo "media.max_duration_s = 1" >> "$tmp/lv.properties"
+  expect 1 "too_long" "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/h264_aac_faststart.mp4" > /dev/null
+  sed -i '/^media.max_duration_s/d' "$tmp/lv.properties"
+}
+expect 1 "cannot read" "$admin" "${cfg[@]}" check-media "$tmp/nothing.mp4" > /dev/null
+
 # A key file others can read stops both programs, naming the file and the fix.
 new=$(ls "$tmp/var/keys")
 chmod 644 "$tmp/var/keys/$new"
