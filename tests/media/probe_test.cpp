@@ -50,8 +50,8 @@ TEST(Probe, AcceptsWhatTheSchoolsDevicesRecord) {
   for (const Case& c :
        {Case{"h264_aac_moov_end.mp4", "h264", "aac", true, "remux"},
         Case{"h264_aac_faststart.mp4", "h264", "aac", true, "remux"},
-        Case{"hevc_aac_tagged.mov", "hevc", "aac", false, "transcode: hevc video become"},
-        Case{"vp9_opus.webm", "vp9", "opus", false, "vp9 video and opus audio"},
+        Case{"hevc_aac_tagged.mov", "hevc", "aac", false, "transcode: hevc video is re-encoded"},
+        Case{"vp9_opus.webm", "vp9", "opus", false, "vp9 video and opus audio are re-encoded"},
         Case{"mjpeg_pcm.avi", "mjpeg", "pcm_s16le", false, "transcode"},
         Case{"mpeg4_mp3.avi", "mpeg4", "mp3", false, "transcode"},
         Case{"audio_only.m4a", "", "aac", true, "remux"},
