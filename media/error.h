@@ -34,8 +34,18 @@ struct Error {
 template <typename T>
 using Result = std::expected<T, Error>;
 
+using Status = std::expected<void, Error>;
+
 inline std::unexpected<Error> fail(ErrorCode code, std::string message) {
   return std::unexpected(Error{code, std::move(message)});
 }
+
+// Returns the error of a failed Result/Status from the enclosing function.
+#define LV_MEDIA_TRY(expr)                                      \
+  do {                                                          \
+    if (auto lv_media_try_ = (expr); !lv_media_try_) {          \
+      return std::unexpected(std::move(lv_media_try_).error()); \
+    }                                                           \
+  } while (0)
 
 }  // namespace media

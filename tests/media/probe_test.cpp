@@ -3,35 +3,14 @@
 // playlist trick makes libav open anything.
 #include "media/probe.h"
 
-#include <fstream>
-#include <iterator>
-
 #include <gtest/gtest.h>
+
+#include "tests/media/media_test_util.h"
 
 namespace media {
 namespace {
 
-// The whole file in memory: a real ByteSource, as ingest's is over the upload log.
-class BytesSource final : public ByteSource {
- public:
-  explicit BytesSource(std::vector<std::uint8_t> bytes) : bytes_(std::move(bytes)) {}
-  static BytesSource fromFixture(const std::string& name) {
-    std::ifstream in(std::string(LV_TEST_MEDIA_DIR) + "/" + name, std::ios::binary);
-    EXPECT_TRUE(in) << "missing fixture " << name << " (run scripts/make-test-media.sh)";
-    return BytesSource(std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), {}));
-  }
-  std::uint64_t size() const override { return bytes_.size(); }
-  bool readAt(std::uint64_t offset, std::span<std::uint8_t> out) noexcept override {
-    if (fail_after_ && offset >= *fail_after_) return false;
-    std::copy_n(bytes_.begin() + static_cast<std::ptrdiff_t>(offset), out.size(), out.begin());
-    return true;
-  }
-  void failAfter(std::uint64_t offset) { fail_after_ = offset; }
-
- private:
-  std::vector<std::uint8_t> bytes_;
-  std::optional<std::uint64_t> fail_after_;
-};
+using testing::BytesSource;
 
 Result<MediaFacts> probeFixture(const std::string& name, const Limits& limits = {},
                                 int* refused = nullptr) {

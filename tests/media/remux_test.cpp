@@ -1,0 +1,131 @@
+// Remuxing real fixtures to fragmented MP4: the boxes where the index says,
+// nothing lost (frame hashes equal the input's), nothing extra carried over.
+#include "media/remux.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "tests/media/media_test_util.h"
+
+namespace media {
+namespace {
+
+using testing::BufferSink;
+using testing::BytesSource;
+
+std::string boxAt(const std::vector<std::uint8_t>& bytes, std::uint64_t offset) {
+  return std::string(bytes.begin() + static_cast<std::ptrdiff_t>(offset + 4),
+                     bytes.begin() + static_cast<std::ptrdiff_t>(offset + 8));
+}
+
+// ffmpeg's per-frame hashes of one stream, without the header lines: the
+// test's independent judge of "no frame changed".
+std::vector<std::string> frameHashes(const std::string& path, const char* stream) {
+  const std::string command =
+      "ffmpeg -nostdin -v error -i '" + path + "' -map 0:" + stream + " -f framemd5 - 2>&1";
+  std::vector<std::string> hashes;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return hashes;
+  char line[512];
+  while (std::fgets(line, sizeof line, pipe) != nullptr) {
+    std::string text(line);
+    if (text.empty() || text[0] == '#') continue;
+    hashes.push_back(text.substr(text.rfind(',') + 1));
+  }
+  ::pclose(pipe);
+  return hashes;
+}
+
+Result<RemuxResult> remuxFixture(const std::string& name, BufferSink& sink, double fragment_s,
+                                 std::vector<int>* progress = nullptr) {
+  auto source = BytesSource::fromFixture(name);
+  RemuxOptions options;
+  options.fragment_s = fragment_s;
+  if (progress) options.progress = [progress](int percent) { progress->push_back(percent); };
+  return remux(source, sink, {}, options);
+}
+
+TEST(Remux, FragmentsLieWhereTheIndexSaysAndEndTheFile) {
+  for (const char* fixture : {"h264_aac_moov_end.mp4", "h264_aac_faststart.mp4", "video_only.mp4",
+                              "three_audio.mkv", "cover_art.mp4"}) {
+    SCOPED_TRACE(fixture);
+    BufferSink sink;
+    std::vector<int> progress;
+    auto result = remuxFixture(fixture, sink, 0.5, &progress);
+    ASSERT_TRUE(result) << result.error().toString();
+    const FragmentIndex& index = result->index;
+    EXPECT_EQ(index.init_offset, 0u);
+    EXPECT_EQ(boxAt(sink.bytes, 0), "ftyp");
+    // Keyframes every second in a 2 s fixture: a 0.5 s target cuts at each one.
+    ASSERT_EQ(index.fragments.size(), 2u);
+    double total = 0;
+    for (const Fragment& fragment : index.fragments) {
+      EXPECT_EQ(boxAt(sink.bytes, fragment.offset), "moof") << "at " << fragment.offset;
+      total += fragment.duration_s;
+    }
+    EXPECT_NEAR(index.fragments[0].duration_s, 1.0, 0.05);
+    EXPECT_NEAR(total, 2.0, 0.1);
+    EXPECT_EQ(index.fragments.back().offset + index.fragments.back().size, sink.bytes.size())
+        << "nothing may follow the last fragment";
+    EXPECT_TRUE(hlsPlaylist(index, "media.mp4"));
+    EXPECT_EQ(progress.back(), 100);
+    EXPECT_TRUE(std::is_sorted(progress.begin(), progress.end()));
+  }
+}
+
+TEST(Remux, TheOutputIsTheSameRecordingWithNothingLost) {
+  BufferSink sink;
+  ASSERT_TRUE(remuxFixture("h264_aac_moov_end.mp4", sink, 4.0));
+  BytesSource output(sink.bytes);
+  auto facts = probe(output, {});
+  ASSERT_TRUE(facts) << facts.error().toString();
+  EXPECT_EQ(facts->video->codec, "h264");
+  EXPECT_EQ(facts->audio->codec, "aac");
+  EXPECT_EQ(facts->streams, 2);
+  EXPECT_NEAR(facts->duration_s, 2.0, 0.1);
+
+  const auto path = std::filesystem::temp_directory_path() / "lv-remux-test.mp4";
+  {
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(file, nullptr);
+    std::fwrite(sink.bytes.data(), 1, sink.bytes.size(), file);
+    std::fclose(file);
+  }
+  const auto source_hashes = frameHashes(testing::fixturePath("h264_aac_moov_end.mp4"), "v");
+  const auto output_hashes = frameHashes(path.string(), "v");
+  std::filesystem::remove(path);
+  ASSERT_EQ(source_hashes.size(), 50u);
+  EXPECT_EQ(output_hashes, source_hashes) << "every decoded video frame must be identical";
+}
+
+TEST(Remux, OnlyTheFirstVideoAndAudioStreamsAreKept) {
+  BufferSink sink;
+  ASSERT_TRUE(remuxFixture("three_audio.mkv", sink, 4.0));
+  BytesSource output(sink.bytes);
+  EXPECT_EQ(probe(output, {})->streams, 2);
+  BufferSink cover;
+  ASSERT_TRUE(remuxFixture("cover_art.mp4", cover, 4.0));
+  BytesSource without_cover(cover.bytes);
+  EXPECT_EQ(probe(without_cover, {})->streams, 2) << "cover art is dropped";
+}
+
+TEST(Remux, WhatNeedsTranscodingOrCannotBeWrittenIsAnError) {
+  BufferSink sink;
+  auto hevc = remuxFixture("hevc_aac_tagged.mov", sink, 4.0);
+  ASSERT_FALSE(hevc);
+  EXPECT_NE(hevc.error().message.find("needs transcoding"), std::string::npos);
+  BufferSink full;
+  full.refuseAfter(2000);
+  auto refused = remuxFixture("h264_aac_faststart.mp4", full, 4.0);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kIo);
+  BufferSink bad;
+  auto text = remuxFixture("text.mp4", bad, 4.0);
+  ASSERT_FALSE(text);
+  EXPECT_EQ(text.error().code, ErrorCode::kNotMedia);
+}
+
+}  // namespace
+}  // namespace media
