@@ -53,6 +53,12 @@ Statement& Statement::bind(int index, std::string_view text) {
   return *this;
 }
 
+Statement& Statement::bindDouble(int index, double value) {
+  int rc = sqlite3_bind_double(stmt_.get(), index, value);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+  return *this;
+}
+
 Statement& Statement::bindBlob(int index, Bytes blob) {
   // A zero-length blob must still be a blob, not NULL; any non-null pointer does.
   static const std::uint8_t kEmpty = 0;
@@ -94,6 +100,10 @@ void Statement::reset() {
 
 std::int64_t Statement::columnInt(int index) const {
   return sqlite3_column_int64(stmt_.get(), index);
+}
+
+double Statement::columnDouble(int index) const {
+  return sqlite3_column_double(stmt_.get(), index);
 }
 
 std::string Statement::columnText(int index) const {

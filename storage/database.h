@@ -31,6 +31,7 @@ class Statement {
   // Parameters are 1-based, as in SQLite.
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::string_view text);
+  Statement& bindDouble(int index, double value);
   Statement& bindBlob(int index, Bytes blob);
   Statement& bindNull(int index);
 
@@ -42,6 +43,7 @@ class Statement {
   void reset();
 
   std::int64_t columnInt(int index) const;
+  double columnDouble(int index) const;
   std::string columnText(int index) const;
   std::vector<std::uint8_t> columnBlob(int index) const;
   bool columnIsNull(int index) const;

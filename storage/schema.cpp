@@ -7,7 +7,7 @@ namespace storage {
 namespace {
 
 // Append only: a released migration is never edited, only followed by another.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     // 1: the storage core — recordings' core columns, wrapped data keys,
     // finished objects, uploads in progress, tombstones of deleted recordings.
     R"sql(
@@ -151,6 +151,38 @@ CREATE TABLE comments (
   created_at   INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX comments_by_recording ON comments (recording_id);
+)sql",
+    // 4: what ingest learned: a recording's playable object with its media
+    // facts and fragment index (for HLS), or why ingest refused it.
+    R"sql(
+CREATE TABLE media (
+  recording_id TEXT PRIMARY KEY REFERENCES recordings (id),
+  object_id    TEXT NOT NULL UNIQUE REFERENCES objects (id),
+  container    TEXT NOT NULL,
+  duration_s   REAL NOT NULL,
+  video_codec  TEXT,
+  width        INTEGER,
+  height       INTEGER,
+  rotation     REAL,
+  audio_codec  TEXT,
+  init_size    INTEGER NOT NULL CHECK (init_size > 0)
+) STRICT;
+
+CREATE TABLE fragments (
+  object_id  TEXT NOT NULL REFERENCES objects (id),
+  seq        INTEGER NOT NULL,
+  duration_s REAL NOT NULL,
+  offset     INTEGER NOT NULL,
+  size       INTEGER NOT NULL,
+  PRIMARY KEY (object_id, seq)
+) STRICT;
+
+CREATE TABLE ingest_failures (
+  recording_id TEXT PRIMARY KEY REFERENCES recordings (id),
+  code         TEXT NOT NULL,
+  message      TEXT NOT NULL,
+  at           INTEGER NOT NULL
+) STRICT;
 )sql",
 };
 

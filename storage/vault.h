@@ -51,6 +51,28 @@ struct NewObject {
   std::unique_ptr<ObjectWriter> writer;
 };
 
+struct StoredFragment {
+  double duration_s = 0;
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
+};
+
+// A recording's playable object as ingest describes it (media::MediaFacts and
+// media::FragmentIndex in storage's own terms: storage does not depend on media).
+struct StoredMedia {
+  Id object = Id::fromBytes({});
+  std::uint64_t size = 0;  // plaintext bytes of the object
+  std::string container;
+  double duration_s = 0;
+  std::string video_codec;  // empty: no video
+  int width = 0;
+  int height = 0;
+  double rotation = 0;
+  std::string audio_codec;  // empty: no audio
+  std::uint64_t init_size = 0;
+  std::vector<StoredFragment> fragments;
+};
+
 struct RotationResult {
   Id new_key;
   std::size_t rewrapped;
@@ -93,6 +115,18 @@ class Vault {
   Status addObject(const Id& recording, const Id& object, ObjectKind kind, std::uint64_t size,
                    std::int64_t now);
   Result<std::unique_ptr<ObjectReader>> openObject(const Id& object);
+
+  // --- what ingest produced ---
+  // Records a finished playable object with its facts and fragment index and
+  // makes the recording ready, in one transaction (audited as ingest done).
+  Status publishMedia(const Id& recording, const StoredMedia& media, std::int64_t now);
+  // Marks the recording failed with the reason shown to its owner (audited as
+  // ingest failed, with the code only).
+  Status recordIngestFailure(const Id& recording, std::string_view code, std::string_view message,
+                             std::int64_t now);
+  Result<StoredMedia> media(const Id& recording);
+  // The code and message of a failed ingest, if any.
+  Result<std::optional<std::pair<std::string, std::string>>> ingestFailure(const Id& recording);
 
   // --- uploads in progress ---
   Result<Id> createUpload(const Id& recording, std::uint64_t length, std::int64_t now,

@@ -127,9 +127,13 @@ Status Vault::removeFilesAndRowsLocked(const Id& recording) {
   // Step 4: the rows; the tombstone stays.
   auto txn = Transaction::begin(*db_);
   if (!txn) return std::unexpected(txn.error());
-  for (std::string_view sql :
-       {"DELETE FROM objects WHERE recording_id = ?1",
-        "DELETE FROM uploads WHERE recording_id = ?1", "DELETE FROM recordings WHERE id = ?1"}) {
+  for (std::string_view sql : {"DELETE FROM fragments WHERE object_id IN "
+                               "(SELECT id FROM objects WHERE recording_id = ?1)",
+                               "DELETE FROM media WHERE recording_id = ?1",
+                               "DELETE FROM ingest_failures WHERE recording_id = ?1",
+                               "DELETE FROM objects WHERE recording_id = ?1",
+                               "DELETE FROM uploads WHERE recording_id = ?1",
+                               "DELETE FROM recordings WHERE id = ?1"}) {
     auto remove = db_->prepare(sql);
     if (!remove) return std::unexpected(remove.error());
     LV_TRY(remove->bind(1, recording.hex()).run());

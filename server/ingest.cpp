@@ -1,0 +1,94 @@
+#include "server/ingest.h"
+
+#include "media/remux.h"
+
+namespace server {
+namespace {
+
+// The upload log, decrypted record by record as libav reads it.
+class UploadSource final : public media::ByteSource {
+ public:
+  explicit UploadSource(std::unique_ptr<storage::UploadLogReader> reader)
+      : reader_(std::move(reader)) {}
+  std::uint64_t size() const override { return reader_->size(); }
+  bool readAt(std::uint64_t offset, std::span<std::uint8_t> out) noexcept override {
+    return reader_->read(offset, out).has_value();
+  }
+
+ private:
+  std::unique_ptr<storage::UploadLogReader> reader_;
+};
+
+// The finished-object writer, encrypting segment by segment as libav writes.
+class ObjectSink final : public media::ByteSink {
+ public:
+  explicit ObjectSink(storage::ObjectWriter& writer) : writer_(writer) {}
+  bool write(std::span<const std::uint8_t> data) noexcept override {
+    return writer_.append(data).has_value();
+  }
+
+ private:
+  storage::ObjectWriter& writer_;
+};
+
+storage::StoredMedia toStored(const storage::Id& object, std::uint64_t size,
+                              const media::RemuxResult& remuxed) {
+  const media::MediaFacts& f = remuxed.facts;
+  storage::StoredMedia m;
+  m.object = object;
+  m.size = size;
+  m.container = f.container;
+  m.duration_s = f.duration_s;
+  if (f.video) {
+    m.video_codec = f.video->codec;
+    m.width = f.video->width;
+    m.height = f.video->height;
+    m.rotation = f.video->rotation;
+  }
+  if (f.audio) m.audio_codec = f.audio->codec;
+  m.init_size = remuxed.index.init_size;
+  for (const media::Fragment& fragment : remuxed.index.fragments) {
+    m.fragments.push_back({fragment.duration_s, fragment.offset, fragment.size});
+  }
+  return m;
+}
+
+}  // namespace
+
+storage::Result<IngestOutcome> ingestUpload(storage::Vault& vault, const storage::Id& recording,
+                                            const storage::Id& upload, std::uint64_t size,
+                                            const IngestSettings& settings,
+                                            const std::function<void(int)>& progress,
+                                            std::int64_t now) {
+  LV_TRY(vault.setStatus(recording, storage::RecordingStatus::kProcessing));
+  IngestOutcome outcome;
+  auto refuse = [&](std::string code, std::string message) -> storage::Result<IngestOutcome> {
+    // Data minimisation: a refused upload is not kept either.
+    LV_TRY(vault.removeUpload(upload));
+    LV_TRY(vault.recordIngestFailure(recording, code, message, now));
+    return IngestOutcome{false, std::move(code), std::move(message)};
+  };
+  auto reader = vault.readUpload(upload, size);
+  if (!reader)
+    return refuse(std::string(storage::errorCodeName(reader.error().code)), reader.error().message);
+  auto object = vault.startObject(recording);
+  if (!object) return std::unexpected(object.error());
+  UploadSource source(std::move(*reader));
+  ObjectSink sink(*object->writer);
+  media::RemuxOptions options;
+  options.fragment_s = settings.fragment_s;
+  options.progress = progress;
+  auto remuxed = media::remux(source, sink, settings.limits, options);
+  if (!remuxed) {
+    object->writer.reset();  // unpublished: its temporary file goes
+    return refuse(std::string(media::errorCodeName(remuxed.error().code)), remuxed.error().message);
+  }
+  auto written = object->writer->finish();
+  if (!written) return std::unexpected(written.error());
+  LV_TRY(vault.publishMedia(recording, toStored(object->id, *written, *remuxed), now));
+  LV_TRY(vault.removeUpload(upload));
+  outcome.ready = true;
+  return outcome;
+}
+
+}  // namespace server

@@ -1,0 +1,42 @@
+// Ingest: a complete upload becomes the recording's playable, encrypted,
+// fragmented MP4. The glue between storage and media, so it lives here:
+//
+//   upload log -> decrypting ByteSource -> media::remux -> encrypting ByteSink
+//   -> object published, facts and fragment index saved, recording ready
+//   -> the upload log shredded (only the playable copy is kept).
+//
+// On any failure nothing is published, the upload is shredded all the same,
+// and the reason (code and message) is stored for the owner to see. No
+// plaintext touches the disk at any point: both ends are encrypted formats.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "media/probe.h"
+#include "storage/vault.h"
+
+namespace server {
+
+struct IngestSettings {
+  media::Limits limits;
+  double fragment_s = 4.0;
+};
+
+struct IngestOutcome {
+  bool ready = false;
+  std::string code;     // when not ready: a media or storage error code
+  std::string message;  // when not ready: what the owner is told
+};
+
+// Runs ingest for `upload` (complete, `size` bytes) of `recording`. Storage
+// failures that leave the recording unchanged (the database is gone) are
+// returned as errors; everything about the file itself is an outcome.
+storage::Result<IngestOutcome> ingestUpload(storage::Vault& vault, const storage::Id& recording,
+                                            const storage::Id& upload, std::uint64_t size,
+                                            const IngestSettings& settings,
+                                            const std::function<void(int)>& progress,
+                                            std::int64_t now);
+
+}  // namespace server
