@@ -168,10 +168,13 @@ Result<RemuxResult> remux(ByteSource& source, ByteSink& sink, const Limits& limi
     av_packet_rescale_ts(packet.get(), in_tb, out.streams[target]->time_base);
     packet->stream_index = target;
     packet->pos = -1;
-    if (int written = av_write_frame(&out, packet.get()); written < 0) {
-      av_packet_unref(packet.get());
-      if ((*output)->state.failed)
+    // av_write_frame does not take the packet: it is ours to release, written or not.
+    const int written = av_write_frame(&out, packet.get());
+    av_packet_unref(packet.get());
+    if (written < 0) {
+      if ((*output)->state.failed) {
         return fail(ErrorCode::kIo, "the encrypted output refused bytes");
+      }
       return std::unexpected(avError(written, "writing a packet"));
     }
     fragment_open = true;
