@@ -4,7 +4,7 @@
 #
 #   scripts/make-test-media.sh [DIR]    default DIR: build/test-media (repo root)
 #
-# Idempotent and fast: when DIR/.complete-v1 exists nothing is generated. The
+# Idempotent and fast: when DIR/.complete-v2 exists nothing is generated. The
 # stamp is written last, so an interrupted run starts over next time. Bump
 # STAMP_VERSION whenever the fixture list or an encoding option changes.
 #
@@ -13,7 +13,7 @@
 # bytes on the same FFmpeg build.
 set -euo pipefail
 
-STAMP_VERSION=1
+STAMP_VERSION=2
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-$root/build/test-media}
 stamp="$dir/.complete-v$STAMP_VERSION"
@@ -83,6 +83,21 @@ f=hevc_aac_tagged.mov; progress $f
   -metadata creation_time=2026-01-01T10:00:00Z \
   -metadata location="+52.3676+004.9041/" \
   -metadata com.apple.quicktime.location.ISO6709="+52.3676+004.9041/" \
+  -movflags use_metadata_tags "${EXACT[@]}" "$work/$f"
+publish $f
+
+# 3b. The same phone-style metadata, plus a title on the streams, on H.264 + AAC in
+# MP4: the remux path must carry none of it over.
+f=h264_aac_tagged.mp4; progress $f
+"${FF[@]}" "${VIDEO[@]}" "${AUDIO[@]}" -t 2 \
+  -c:v libx264 -preset ultrafast -g 25 -pix_fmt yuv420p \
+  "${AAC[@]}" \
+  -metadata title="Les 3B" -metadata comment="test comment" \
+  -metadata make=Apple -metadata model="iPhone 12" \
+  -metadata creation_time=2026-01-01T10:00:00Z \
+  -metadata location="+52.3676+004.9041/" \
+  -metadata com.apple.quicktime.location.ISO6709="+52.3676+004.9041/" \
+  -metadata:s:v title="Camera 1" -metadata:s:a title="Microfoon" \
   -movflags use_metadata_tags "${EXACT[@]}" "$work/$f"
 publish $f
 

@@ -127,5 +127,38 @@ TEST(Remux, WhatNeedsTranscodingOrCannotBeWrittenIsAnError) {
   EXPECT_EQ(text.error().code, ErrorCode::kNotMedia);
 }
 
+// What ffprobe reports about a file: every format and stream field and tag.
+std::string probeReport(const std::string& path) {
+  const std::string command = "ffprobe -v error -show_format -show_streams '" + path + "' 2>&1";
+  std::string report;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  char line[512];
+  while (pipe != nullptr && std::fgets(line, sizeof line, pipe) != nullptr) report += line;
+  if (pipe != nullptr) ::pclose(pipe);
+  return report;
+}
+
+TEST(Remux, NoMetadataOfThePhoneIsCarriedOver) {
+  const std::string input = probeReport(testing::fixturePath("h264_aac_tagged.mp4"));
+  BufferSink sink;
+  ASSERT_TRUE(remuxFixture("h264_aac_tagged.mp4", sink, 4.0));
+  const auto path = std::filesystem::temp_directory_path() / "lv-strip-test.mp4";
+  {
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(file, nullptr);
+    std::fwrite(sink.bytes.data(), 1, sink.bytes.size(), file);
+    std::fclose(file);
+  }
+  const std::string output = probeReport(path.string());
+  std::filesystem::remove(path);
+  ASSERT_NE(output.find("codec_name=h264"), std::string::npos) << output;
+  for (const char* tag : {"Les 3B", "test comment", "Apple", "iPhone", "+52.3676", "2026-01-01",
+                          "TAG:encoder", "TAG:location", "TAG:creation_time", "TAG:title"}) {
+    SCOPED_TRACE(tag);
+    EXPECT_NE(input.find(tag), std::string::npos) << "the fixture should carry it";
+    EXPECT_EQ(output.find(tag), std::string::npos) << "carried over into the output";
+  }
+}
+
 }  // namespace
 }  // namespace media
