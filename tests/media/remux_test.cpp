@@ -4,10 +4,13 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include <gtest/gtest.h>
 
 #include "tests/media/media_test_util.h"
+#include "tests/media/rotation_fixture.h"
 
 namespace media {
 namespace {
@@ -158,6 +161,28 @@ TEST(Remux, NoMetadataOfThePhoneIsCarriedOver) {
     EXPECT_NE(input.find(tag), std::string::npos) << "the fixture should carry it";
     EXPECT_EQ(output.find(tag), std::string::npos) << "carried over into the output";
   }
+}
+
+TEST(Remux, APhoneRecordingStaysUpright) {
+  const auto rotated = std::filesystem::temp_directory_path() / "lv-rotated.mp4";
+  ASSERT_TRUE(testing::writeRotatedCopy(testing::fixturePath("h264_aac_faststart.mp4"),
+                                        rotated.string(), 90));
+  std::ifstream in(rotated, std::ios::binary);
+  BytesSource source(std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), {}));
+  std::filesystem::remove(rotated);
+  auto facts = probe(source, {});
+  ASSERT_TRUE(facts) << facts.error().toString();
+  // Set as 90 degrees clockwise; VideoFacts reports counter-clockwise degrees
+  // (av_display_rotation_get), so -90.
+  ASSERT_NEAR(facts->video->rotation, -90, 0.01) << "the fixture must carry the rotation";
+
+  BufferSink sink;
+  auto remuxed = remux(source, sink, {}, {});
+  ASSERT_TRUE(remuxed) << remuxed.error().toString();
+  BytesSource output(sink.bytes);
+  auto out_facts = probe(output, {});
+  ASSERT_TRUE(out_facts) << out_facts.error().toString();
+  EXPECT_NEAR(out_facts->video->rotation, -90, 0.01) << "the display matrix was lost";
 }
 
 }  // namespace
