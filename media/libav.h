@@ -8,6 +8,7 @@
 
 extern "C" {
 #include <libavcodec/avcodec.h>
+#include <libavcodec/bsf.h>
 #include <libavformat/avformat.h>
 #include <libavutil/avutil.h>
 }
@@ -43,6 +44,11 @@ using AvioPtr = std::unique_ptr<AVIOContext, FreeAvio>;
 using CodecContextPtr = std::unique_ptr<AVCodecContext, FreeCodecContext>;
 using PacketPtr = std::unique_ptr<AVPacket, FreePacket>;
 using FramePtr = std::unique_ptr<AVFrame, FreeFrame>;
+
+struct FreeBsf {
+  void operator()(AVBSFContext* bsf) const { av_bsf_free(&bsf); }
+};
+using BsfPtr = std::unique_ptr<AVBSFContext, FreeBsf>;
 
 // AVERROR_INVALIDDATA and friends are the file's fault (kCorrupt), EOF is
 // kTruncated, an exit requested by our interrupt callback is kTimeout.

@@ -1,6 +1,7 @@
 #include "media/remux.h"
 
 #include <cstring>
+#include <deque>
 
 #include "media/input.h"
 
@@ -93,6 +94,50 @@ Status closeFragment(Output& output, FragmentIndex& index, double start_s, doubl
   return {};
 }
 
+// ADTS-framed AAC (as MPEG-TS carries it) becomes raw AAC with an
+// AudioSpecificConfig, which MP4 needs. empty_moov turns libav's automatic
+// filter off, so the remuxer applies aac_adtstoasc itself.
+class AdtsFilter {
+ public:
+  static Result<std::unique_ptr<AdtsFilter>> create(const AVStream& in) {
+    const AVBitStreamFilter* filter = av_bsf_get_by_name("aac_adtstoasc");
+    if (filter == nullptr) return fail(ErrorCode::kInternal, "aac_adtstoasc is not available");
+    AVBSFContext* raw = nullptr;
+    if (int made = av_bsf_alloc(filter, &raw); made < 0) {
+      return std::unexpected(avError(made, "creating aac_adtstoasc"));
+    }
+    auto adts = std::unique_ptr<AdtsFilter>(new AdtsFilter(internal::BsfPtr(raw)));
+    if (int copied = avcodec_parameters_copy(raw->par_in, in.codecpar); copied < 0) {
+      return std::unexpected(avError(copied, "configuring aac_adtstoasc"));
+    }
+    raw->time_base_in = in.time_base;
+    if (int started = av_bsf_init(raw); started < 0) {
+      return std::unexpected(avError(started, "starting aac_adtstoasc"));
+    }
+    return adts;
+  }
+
+  // Filters `packet` in place; aac_adtstoasc gives one packet for one.
+  Status filter(AVPacket* packet) {
+    const int stream_index = packet->stream_index;
+    if (int sent = av_bsf_send_packet(bsf_.get(), packet); sent < 0) {
+      return std::unexpected(avError(sent, "filtering ADTS audio"));
+    }
+    if (int received = av_bsf_receive_packet(bsf_.get(), packet); received < 0) {
+      return std::unexpected(avError(received, "filtering ADTS audio"));
+    }
+    packet->stream_index = stream_index;
+    return {};
+  }
+
+  // Valid once the first packet has passed: that is when the filter knows the config.
+  const AVCodecParameters& parameters() const { return *bsf_->par_out; }
+
+ private:
+  explicit AdtsFilter(internal::BsfPtr bsf) : bsf_(std::move(bsf)) {}
+  internal::BsfPtr bsf_;
+};
+
 }  // namespace
 
 Result<RemuxResult> remux(ByteSource& source, ByteSink& sink, const Limits& limits,
@@ -128,6 +173,55 @@ Result<RemuxResult> remux(ByteSource& source, ByteSink& sink, const Limits& limi
     if (video) video_out = map[i];
   }
 
+  // Packets read before the header was written, and whether each was filtered.
+  std::deque<std::pair<internal::PacketPtr, bool>> pending;
+  std::unique_ptr<AdtsFilter> adts;
+  int adts_in = -1;
+  for (unsigned i = 0; i < in.nb_streams; ++i) {
+    const AVCodecParameters& par = *in.streams[i]->codecpar;
+    if (map[i] >= 0 && par.codec_id == AV_CODEC_ID_AAC && par.extradata_size == 0) {
+      auto created = AdtsFilter::create(*in.streams[i]);
+      if (!created) return std::unexpected(created.error());
+      adts = std::move(*created);
+      adts_in = static_cast<int>(i);
+    }
+  }
+  // The MP4 header (empty_moov) needs the audio config, which the filter only
+  // knows after its first packet: read up to that packet first.
+  while (adts) {
+    internal::PacketPtr ahead(av_packet_alloc());
+    if (!ahead) return fail(ErrorCode::kInternal, "out of memory");
+    const int read = av_read_frame(&in, ahead.get());
+    if (read == AVERROR_EOF) break;
+    if (read < 0) return std::unexpected(avError(read, "reading the recording"));
+    const bool audio = ahead->stream_index == adts_in;
+    if (audio) {
+      LV_MEDIA_TRY(adts->filter(ahead.get()));
+      AVCodecParameters* out_par = out.streams[map[static_cast<std::size_t>(adts_in)]]->codecpar;
+      if (int copied = avcodec_parameters_copy(out_par, &adts->parameters()); copied < 0) {
+        return std::unexpected(avError(copied, "copying the audio config"));
+      }
+      out_par->codec_tag = 0;
+      // FFmpeg 5.1's filter hands the AudioSpecificConfig over as side data of
+      // its first packet, not in its output parameters.
+      std::size_t config_size = 0;
+      const std::uint8_t* config =
+          av_packet_get_side_data(ahead.get(), AV_PKT_DATA_NEW_EXTRADATA, &config_size);
+      if (out_par->extradata_size == 0 && config != nullptr && config_size > 0) {
+        out_par->extradata =
+            static_cast<std::uint8_t*>(av_mallocz(config_size + AV_INPUT_BUFFER_PADDING_SIZE));
+        if (out_par->extradata == nullptr) return fail(ErrorCode::kInternal, "out of memory");
+        std::memcpy(out_par->extradata, config, config_size);
+        out_par->extradata_size = static_cast<int>(config_size);
+      }
+      if (out_par->extradata_size == 0) {
+        return fail(ErrorCode::kCorrupt, "the ADTS audio has no usable configuration");
+      }
+    }
+    pending.emplace_back(std::move(ahead), audio);
+    if (audio) break;
+  }
+
   AVDictionary* options_dict = nullptr;
   av_dict_set(&options_dict, "movflags", "empty_moov+default_base_moof+frag_custom+skip_trailer",
               0);
@@ -143,13 +237,23 @@ Result<RemuxResult> remux(ByteSource& source, ByteSink& sink, const Limits& limi
   bool fragment_open = false;
   int reported = -1;
   for (;;) {
-    const int read = av_read_frame(&in, packet.get());
-    if (read == AVERROR_EOF) break;
-    if (read < 0) return std::unexpected(avError(read, "reading the recording"));
+    bool filtered = false;
+    if (!pending.empty()) {
+      av_packet_move_ref(packet.get(), pending.front().first.get());
+      filtered = pending.front().second;
+      pending.pop_front();
+    } else {
+      const int read = av_read_frame(&in, packet.get());
+      if (read == AVERROR_EOF) break;
+      if (read < 0) return std::unexpected(avError(read, "reading the recording"));
+    }
     const int target = map[static_cast<std::size_t>(packet->stream_index)];
     if (target < 0) {
       av_packet_unref(packet.get());
       continue;
+    }
+    if (adts && packet->stream_index == adts_in && !filtered) {
+      LV_MEDIA_TRY(adts->filter(packet.get()));
     }
     const AVRational in_tb = in.streams[packet->stream_index]->time_base;
     const std::int64_t ts = packet->pts != AV_NOPTS_VALUE ? packet->pts : packet->dts;

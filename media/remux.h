@@ -7,8 +7,8 @@
 // Nothing of the input's metadata is carried over (titles, dates, location,
 // device, chapters, cover art, subtitle and data streams are dropped;
 // AVFMT_FLAG_BITEXACT also drops the encoder tag) except the display matrix,
-// so that phone recordings stay upright. Not yet handled: ADTS AAC from
-// MPEG-TS (needs aac_adtstoasc).
+// so that phone recordings stay upright. ADTS AAC (MPEG-TS) is turned into
+// MP4's form with aac_adtstoasc.
 #pragma once
 
 #include <functional>

@@ -4,7 +4,7 @@
 #
 #   scripts/make-test-media.sh [DIR]    default DIR: build/test-media (repo root)
 #
-# Idempotent and fast: when DIR/.complete-v2 exists nothing is generated. The
+# Idempotent and fast: when DIR/.complete-v3 exists nothing is generated. The
 # stamp is written last, so an interrupted run starts over next time. Bump
 # STAMP_VERSION whenever the fixture list or an encoding option changes.
 #
@@ -13,7 +13,7 @@
 # bytes on the same FFmpeg build.
 set -euo pipefail
 
-STAMP_VERSION=2
+STAMP_VERSION=3
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-$root/build/test-media}
 stamp="$dir/.complete-v$STAMP_VERSION"
@@ -99,6 +99,14 @@ f=h264_aac_tagged.mp4; progress $f
   -metadata com.apple.quicktime.location.ISO6709="+52.3676+004.9041/" \
   -metadata:s:v title="Camera 1" -metadata:s:a title="Microfoon" \
   -movflags use_metadata_tags "${EXACT[@]}" "$work/$f"
+publish $f
+
+# 3c. H.264 + AAC in MPEG-TS, as some cameras write it: the AAC is ADTS-framed,
+# which fragmented MP4 cannot hold without the aac_adtstoasc filter.
+f=h264_aac.ts; progress $f
+"${FF[@]}" "${VIDEO[@]}" "${AUDIO[@]}" -t 2 \
+  -c:v libx264 -preset ultrafast -g 25 -pix_fmt yuv420p \
+  "${AAC[@]}" "${EXACT[@]}" -f mpegts "$work/$f"
 publish $f
 
 # 4. VP9 + Opus in WebM.
