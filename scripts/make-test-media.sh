@@ -4,7 +4,7 @@
 #
 #   scripts/make-test-media.sh [DIR]    default DIR: build/test-media (repo root)
 #
-# Idempotent and fast: when DIR/.complete-v3 exists nothing is generated. The
+# Idempotent and fast: when DIR/.complete-v4 exists nothing is generated. The
 # stamp is written last, so an interrupted run starts over next time. Bump
 # STAMP_VERSION whenever the fixture list or an encoding option changes.
 #
@@ -13,7 +13,7 @@
 # bytes on the same FFmpeg build.
 set -euo pipefail
 
-STAMP_VERSION=3
+STAMP_VERSION=4
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-$root/build/test-media}
 stamp="$dir/.complete-v$STAMP_VERSION"
@@ -107,6 +107,12 @@ f=h264_aac.ts; progress $f
 "${FF[@]}" "${VIDEO[@]}" "${AUDIO[@]}" -t 2 \
   -c:v libx264 -preset ultrafast -g 25 -pix_fmt yuv420p \
   "${AAC[@]}" "${EXACT[@]}" -f mpegts "$work/$f"
+publish $f
+
+# 3d. A short 720p clip, for posters that must be scaled down.
+f=h264_720p.mp4; progress $f
+"${FF[@]}" -f lavfi -i "testsrc2=size=1280x720:rate=25" -t 0.4 \
+  -c:v libx264 -preset ultrafast -g 25 -pix_fmt yuv420p "${EXACT[@]}" "$work/$f"
 publish $f
 
 # 4. VP9 + Opus in WebM.

@@ -1,5 +1,6 @@
 #include "server/ingest.h"
 
+#include "media/poster.h"
 #include "media/remux.h"
 
 namespace server {
@@ -53,6 +54,23 @@ storage::StoredMedia toStored(const storage::Id& object, std::uint64_t size,
   return m;
 }
 
+// Makes the poster from the upload (a second, short read of it) and stores it
+// as an encrypted object. False when there is none: no video, or a failure —
+// the recording is playable either way.
+bool storePoster(storage::Vault& vault, const storage::Id& recording, const storage::Id& upload,
+                 std::uint64_t size, const media::Limits& limits, std::int64_t now) {
+  auto reader = vault.readUpload(upload, size);
+  if (!reader) return false;
+  UploadSource source(std::move(*reader));
+  auto jpeg = media::makePoster(source, limits);
+  if (!jpeg || !jpeg->has_value()) return false;
+  auto object = vault.startObject(recording);
+  if (!object || !object->writer->append(**jpeg)) return false;
+  auto written = object->writer->finish();
+  return written &&
+         vault.addObject(recording, object->id, storage::ObjectKind::kPoster, *written, now);
+}
+
 }  // namespace
 
 storage::Result<IngestOutcome> ingestUpload(storage::Vault& vault, const storage::Id& recording,
@@ -66,7 +84,7 @@ storage::Result<IngestOutcome> ingestUpload(storage::Vault& vault, const storage
     // Data minimisation: a refused upload is not kept either.
     LV_TRY(vault.removeUpload(upload));
     LV_TRY(vault.recordIngestFailure(recording, code, message, now));
-    return IngestOutcome{false, std::move(code), std::move(message)};
+    return IngestOutcome{false, false, std::move(code), std::move(message)};
   };
   auto reader = vault.readUpload(upload, size);
   if (!reader)
@@ -86,8 +104,9 @@ storage::Result<IngestOutcome> ingestUpload(storage::Vault& vault, const storage
   auto written = object->writer->finish();
   if (!written) return std::unexpected(written.error());
   LV_TRY(vault.publishMedia(recording, toStored(object->id, *written, *remuxed), now));
-  LV_TRY(vault.removeUpload(upload));
   outcome.ready = true;
+  outcome.poster = storePoster(vault, recording, upload, size, settings.limits, now);
+  LV_TRY(vault.removeUpload(upload));
   return outcome;
 }
 

@@ -3,7 +3,8 @@
 //
 //   upload log -> decrypting ByteSource -> media::remux -> encrypting ByteSink
 //   -> object published, facts and fragment index saved, recording ready
-//   -> the upload log shredded (only the playable copy is kept).
+//   -> a poster (JPEG near 10%) made from the upload and stored encrypted
+//   -> the upload log shredded (only the playable copy and its poster are kept).
 //
 // On any failure nothing is published, the upload is shredded all the same,
 // and the reason (code and message) is stored for the owner to see. No
@@ -26,6 +27,7 @@ struct IngestSettings {
 
 struct IngestOutcome {
   bool ready = false;
+  bool poster = false;  // a poster was stored (none for audio; a failed poster is not fatal)
   std::string code;     // when not ready: a media or storage error code
   std::string message;  // when not ready: what the owner is told
 };

@@ -125,6 +125,8 @@ class Vault {
   Status recordIngestFailure(const Id& recording, std::string_view code, std::string_view message,
                              std::int64_t now);
   Result<StoredMedia> media(const Id& recording);
+  // The recording's poster object, if it has one.
+  Result<std::optional<Id>> poster(const Id& recording);
   // The code and message of a failed ingest, if any.
   Result<std::optional<std::pair<std::string, std::string>>> ingestFailure(const Id& recording);
 

@@ -134,4 +134,15 @@ Result<std::optional<std::pair<std::string, std::string>>> Vault::ingestFailure(
   return std::pair{select->columnText(0), select->columnText(1)};
 }
 
+Result<std::optional<Id>> Vault::poster(const Id& recording) {
+  std::lock_guard lock(mutex_);
+  auto select =
+      db_->prepare("SELECT id FROM objects WHERE recording_id = ?1 AND kind = 'poster' LIMIT 1");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, recording.hex()).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::nullopt;
+  return Id::parse(select->columnText(0));
+}
+
 }  // namespace storage

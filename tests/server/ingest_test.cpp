@@ -79,6 +79,16 @@ TEST_F(IngestTest, AnUploadBecomesAPlayableEncryptedRecording) {
   EXPECT_EQ(*vault_->status(recording), storage::RecordingStatus::kReady);
   EXPECT_EQ(progress.back(), 100);
   EXPECT_FALSE(std::filesystem::exists(vault_->uploadPath(upload))) << "the upload is shredded";
+  ASSERT_TRUE(outcome->poster);
+  auto poster_id = vault_->poster(recording);
+  ASSERT_TRUE(poster_id && *poster_id);
+  auto poster = vault_->openObject(**poster_id);
+  ASSERT_TRUE(poster) << poster.error().toString();
+  std::vector<std::uint8_t> jpeg((*poster)->size());
+  ASSERT_TRUE((*poster)->read(0, jpeg));
+  ASSERT_GT(jpeg.size(), 2u);
+  EXPECT_EQ(jpeg[0], 0xFF);
+  EXPECT_EQ(jpeg[1], 0xD8) << "the poster is a JPEG";
 
   auto stored = vault_->media(recording);
   ASSERT_TRUE(stored) << stored.error().toString();
