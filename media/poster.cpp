@@ -70,6 +70,62 @@ Result<internal::FramePtr> decodeFrameAt(AVFormatContext& in, int video, double 
   }
 }
 
+// The frame as planar 4:2:0 at its own size (even dimensions).
+Result<internal::FramePtr> toYuv420(const AVFrame& frame) {
+  internal::FramePtr out(av_frame_alloc());
+  if (!out) return fail(ErrorCode::kInternal, "out of memory");
+  out->format = AV_PIX_FMT_YUVJ420P;
+  out->width = frame.width & ~1;
+  out->height = frame.height & ~1;
+  if (int made = av_frame_get_buffer(out.get(), 0); made < 0) {
+    return std::unexpected(avError(made, "allocating the poster"));
+  }
+  std::unique_ptr<SwsContext, FreeSws> sws(sws_getContext(
+      frame.width, frame.height, static_cast<AVPixelFormat>(frame.format), out->width, out->height,
+      AV_PIX_FMT_YUVJ420P, SWS_POINT, nullptr, nullptr, nullptr));
+  if (!sws) return fail(ErrorCode::kInternal, "cannot convert the poster");
+  sws_scale(sws.get(), frame.data, frame.linesize, 0, frame.height, out->data, out->linesize);
+  return out;
+}
+
+// Turns a planar YUV frame by `quarter_turns` × 90° clockwise — what a
+// display matrix of -90·quarter_turns degrees (counter-clockwise) asks for.
+Result<internal::FramePtr> turn(const AVFrame& frame, int quarter_turns) {
+  internal::FramePtr out(av_frame_alloc());
+  if (!out) return fail(ErrorCode::kInternal, "out of memory");
+  const bool swap = quarter_turns % 2 == 1;
+  out->format = frame.format;
+  out->width = swap ? frame.height : frame.width;
+  out->height = swap ? frame.width : frame.height;
+  if (int made = av_frame_get_buffer(out.get(), 0); made < 0) {
+    return std::unexpected(avError(made, "allocating the turned poster"));
+  }
+  for (int plane = 0; plane < 3; ++plane) {
+    const int shift = plane == 0 ? 0 : 1;  // 4:2:0 chroma
+    const int w = frame.width >> shift, h = frame.height >> shift;
+    for (int y = 0; y < h; ++y) {
+      for (int x = 0; x < w; ++x) {
+        int tx = x, ty = y;
+        if (quarter_turns == 1) {
+          tx = h - 1 - y;
+          ty = x;
+        }
+        if (quarter_turns == 2) {
+          tx = w - 1 - x;
+          ty = h - 1 - y;
+        }
+        if (quarter_turns == 3) {
+          tx = y;
+          ty = w - 1 - x;
+        }
+        out->data[plane][ty * out->linesize[plane] + tx] =
+            frame.data[plane][y * frame.linesize[plane] + x];
+      }
+    }
+  }
+  return out;
+}
+
 // Scales to at most kPosterMaxWidth wide and encodes one JPEG.
 Result<std::vector<std::uint8_t>> encodeJpeg(const AVFrame& frame) {
   const int width = std::min(frame.width, kPosterMaxWidth) & ~1;
@@ -133,7 +189,20 @@ Result<std::optional<std::vector<std::uint8_t>>> makePoster(ByteSource& source,
   }
   auto frame = decodeFrameAt(in, video, 0.1 * facts->duration_s);
   if (!frame) return std::unexpected(frame.error());
-  auto jpeg = encodeJpeg(**frame);
+  // Upright like the video: the display matrix's counter-clockwise degrees,
+  // to the nearest quarter turn, become clockwise turns of the picture.
+  const int quarter_turns =
+      ((static_cast<int>(std::lround(-facts->video->rotation / 90.0)) % 4) + 4) % 4;
+  internal::FramePtr picture = std::move(*frame);
+  if (quarter_turns != 0) {
+    // Turning works on planar 4:2:0, so bring the frame there first.
+    auto planar = toYuv420(*picture);
+    if (!planar) return std::unexpected(planar.error());
+    auto turned = turn(**planar, quarter_turns);
+    if (!turned) return std::unexpected(turned.error());
+    picture = std::move(*turned);
+  }
+  auto jpeg = encodeJpeg(*picture);
   if (!jpeg) return std::unexpected(jpeg.error());
   return std::optional(std::move(*jpeg));
 }

@@ -1,6 +1,7 @@
 // The poster: one JPEG still of the recording, taken near 10% of its duration
-// (past the usual black or shaky start), at most 640 pixels wide. The
-// display matrix is not applied yet: a rotated recording gets a sideways poster.
+// (past the usual black or shaky start), at most 640 pixels wide, turned by
+// the display matrix (to the nearest quarter turn) so it stands upright like
+// the video does in a player.
 // Reads through the same guarded input as probe() and remux().
 #pragma once
 

@@ -3,10 +3,13 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include <gtest/gtest.h>
 
 #include "tests/media/media_test_util.h"
+#include "tests/media/rotation_fixture.h"
 
 namespace media {
 namespace {
@@ -59,6 +62,18 @@ TEST(Poster, NoneForAudioAndAnErrorForWhatIsNotMedia) {
   auto refused = makePoster(text, {});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kNotMedia);
+}
+
+TEST(Poster, APhoneRecordingsPosterStandsUpright) {
+  const auto rotated = std::filesystem::temp_directory_path() / "lv-poster-rotated.mp4";
+  ASSERT_TRUE(testing::writeRotatedCopy(testing::fixturePath("h264_aac_faststart.mp4"),
+                                        rotated.string(), 90));
+  std::ifstream in(rotated, std::ios::binary);
+  BytesSource source(std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), {}));
+  std::filesystem::remove(rotated);
+  auto poster = makePoster(source, {});
+  ASSERT_TRUE(poster && poster->has_value());
+  EXPECT_EQ(jpegSize(**poster), "mjpeg,240,320\n") << "a 320x240 picture turned a quarter";
 }
 
 }  // namespace
