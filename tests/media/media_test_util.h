@@ -2,10 +2,12 @@
 // memory, and a growing buffer (what the encrypting sink receives in ingest).
 #pragma once
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <optional>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -17,6 +19,35 @@ namespace media::testing {
 inline std::string fixturePath(const std::string& name) {
   return std::string(LV_TEST_MEDIA_DIR) + "/" + name;
 }
+
+// A uniquely named file in the temp directory, removed when this goes: tests
+// run in parallel, so no two may share a fixed name.
+class TempFile {
+ public:
+  explicit TempFile(const std::string& suffix) {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / ("lv-media-XXXXXX" + suffix)).string();
+    const int fd = ::mkstemps(pattern.data(), static_cast<int>(suffix.size()));
+    EXPECT_GE(fd, 0) << "mkstemps failed";
+    if (fd >= 0) ::close(fd);
+    path_ = pattern;
+  }
+  ~TempFile() {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::string& path() const { return path_; }
+  void write(const std::vector<std::uint8_t>& bytes) const {
+    std::ofstream out(path_, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
+  }
+
+ private:
+  std::string path_;
+};
 
 class BytesSource final : public ByteSource {
  public:

@@ -18,20 +18,17 @@ using testing::BytesSource;
 
 // ffprobe's "width,height" of a JPEG: the independent check that it is one.
 std::string jpegSize(const std::vector<std::uint8_t>& jpeg) {
-  const auto path = std::filesystem::temp_directory_path() / "lv-poster-test.jpg";
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  std::fwrite(jpeg.data(), 1, jpeg.size(), file);
-  std::fclose(file);
+  const testing::TempFile file(".jpg");
+  file.write(jpeg);
   const std::string command =
       "ffprobe -v error -show_entries stream=codec_name,width,height "
       "-of csv=p=0 '" +
-      path.string() + "'";
+      file.path() + "'";
   std::string out;
   FILE* pipe = ::popen(command.c_str(), "r");
   char line[256];
   while (pipe != nullptr && std::fgets(line, sizeof line, pipe) != nullptr) out += line;
   if (pipe != nullptr) ::pclose(pipe);
-  std::filesystem::remove(path);
   return out;
 }
 
@@ -65,12 +62,11 @@ TEST(Poster, NoneForAudioAndAnErrorForWhatIsNotMedia) {
 }
 
 TEST(Poster, APhoneRecordingsPosterStandsUpright) {
-  const auto rotated = std::filesystem::temp_directory_path() / "lv-poster-rotated.mp4";
+  const testing::TempFile rotated(".mp4");
   ASSERT_TRUE(testing::writeRotatedCopy(testing::fixturePath("h264_aac_faststart.mp4"),
-                                        rotated.string(), 90));
-  std::ifstream in(rotated, std::ios::binary);
+                                        rotated.path(), 90));
+  std::ifstream in(rotated.path(), std::ios::binary);
   BytesSource source(std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), {}));
-  std::filesystem::remove(rotated);
   auto poster = makePoster(source, {});
   ASSERT_TRUE(poster && poster->has_value());
   EXPECT_EQ(jpegSize(**poster), "mjpeg,240,320\n") << "a 320x240 picture turned a quarter";

@@ -89,16 +89,10 @@ TEST(Remux, TheOutputIsTheSameRecordingWithNothingLost) {
   EXPECT_EQ(facts->streams, 2);
   EXPECT_NEAR(facts->duration_s, 2.0, 0.1);
 
-  const auto path = std::filesystem::temp_directory_path() / "lv-remux-test.mp4";
-  {
-    std::FILE* file = std::fopen(path.c_str(), "wb");
-    ASSERT_NE(file, nullptr);
-    std::fwrite(sink.bytes.data(), 1, sink.bytes.size(), file);
-    std::fclose(file);
-  }
+  const testing::TempFile output_file(".mp4");
+  output_file.write(sink.bytes);
   const auto source_hashes = frameHashes(testing::fixturePath("h264_aac_moov_end.mp4"), "v");
-  const auto output_hashes = frameHashes(path.string(), "v");
-  std::filesystem::remove(path);
+  const auto output_hashes = frameHashes(output_file.path(), "v");
   ASSERT_EQ(source_hashes.size(), 50u);
   EXPECT_EQ(output_hashes, source_hashes) << "every decoded video frame must be identical";
 }
@@ -145,15 +139,9 @@ TEST(Remux, NoMetadataOfThePhoneIsCarriedOver) {
   const std::string input = probeReport(testing::fixturePath("h264_aac_tagged.mp4"));
   BufferSink sink;
   ASSERT_TRUE(remuxFixture("h264_aac_tagged.mp4", sink, 4.0));
-  const auto path = std::filesystem::temp_directory_path() / "lv-strip-test.mp4";
-  {
-    std::FILE* file = std::fopen(path.c_str(), "wb");
-    ASSERT_NE(file, nullptr);
-    std::fwrite(sink.bytes.data(), 1, sink.bytes.size(), file);
-    std::fclose(file);
-  }
-  const std::string output = probeReport(path.string());
-  std::filesystem::remove(path);
+  const testing::TempFile output_file(".mp4");
+  output_file.write(sink.bytes);
+  const std::string output = probeReport(output_file.path());
   ASSERT_NE(output.find("codec_name=h264"), std::string::npos) << output;
   for (const char* tag : {"Les 3B", "test comment", "Apple", "iPhone", "+52.3676", "2026-01-01",
                           "TAG:encoder", "TAG:location", "TAG:creation_time", "TAG:title"}) {
@@ -164,12 +152,11 @@ TEST(Remux, NoMetadataOfThePhoneIsCarriedOver) {
 }
 
 TEST(Remux, APhoneRecordingStaysUpright) {
-  const auto rotated = std::filesystem::temp_directory_path() / "lv-rotated.mp4";
+  const testing::TempFile rotated(".mp4");
   ASSERT_TRUE(testing::writeRotatedCopy(testing::fixturePath("h264_aac_faststart.mp4"),
-                                        rotated.string(), 90));
-  std::ifstream in(rotated, std::ios::binary);
+                                        rotated.path(), 90));
+  std::ifstream in(rotated.path(), std::ios::binary);
   BytesSource source(std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), {}));
-  std::filesystem::remove(rotated);
   auto facts = probe(source, {});
   ASSERT_TRUE(facts) << facts.error().toString();
   // Set as 90 degrees clockwise; VideoFacts reports counter-clockwise degrees
@@ -189,17 +176,11 @@ TEST(Remux, MpegTsWithAdtsAudioIsRemuxedLosslessly) {
   BufferSink sink;
   auto result = remuxFixture("h264_aac.ts", sink, 4.0);
   ASSERT_TRUE(result) << result.error().toString();
-  const auto path = std::filesystem::temp_directory_path() / "lv-ts-test.mp4";
-  {
-    std::FILE* file = std::fopen(path.c_str(), "wb");
-    ASSERT_NE(file, nullptr);
-    std::fwrite(sink.bytes.data(), 1, sink.bytes.size(), file);
-    std::fclose(file);
-  }
+  const testing::TempFile output_file(".mp4");
+  output_file.write(sink.bytes);
   const std::string source = testing::fixturePath("h264_aac.ts");
-  const auto video_in = frameHashes(source, "v"), video_out = frameHashes(path.string(), "v");
-  const auto audio_in = frameHashes(source, "a"), audio_out = frameHashes(path.string(), "a");
-  std::filesystem::remove(path);
+  const auto video_in = frameHashes(source, "v"), video_out = frameHashes(output_file.path(), "v");
+  const auto audio_in = frameHashes(source, "a"), audio_out = frameHashes(output_file.path(), "a");
   ASSERT_EQ(video_in.size(), 50u);
   EXPECT_EQ(video_out, video_in);
   // Fragmented MP4 in FFmpeg 5.1 writes no edit list: at most one leading AAC
