@@ -92,6 +92,15 @@ Status Statement::run() {
   return {};
 }
 
+Status Statement::forEachRow(const std::function<Status(const Statement&)>& row) {
+  for (;;) {
+    auto more = step();
+    if (!more) return std::unexpected(more.error());
+    if (!*more) return {};
+    LV_TRY(row(*this));
+  }
+}
+
 void Statement::reset() {
   sqlite3_reset(stmt_.get());
   sqlite3_clear_bindings(stmt_.get());

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,9 @@ class Statement {
   Result<bool> step();
   // Runs to completion, ignoring rows, then resets so it can be bound and run again.
   Status run();
+  // Steps through every row, calling `row` for each; stops at the first
+  // error, from SQLite or from `row`. Leaves the statement done.
+  Status forEachRow(const std::function<Status(const Statement&)>& row);
   // Makes the statement ready to bind and run again.
   void reset();
 

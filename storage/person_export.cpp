@@ -12,12 +12,7 @@ Status eachRow(Database& db, std::string_view sql, const std::function<void(Stat
   auto select = db.prepare(sql);
   if (!select) return std::unexpected(select.error());
   bind(*select);
-  for (;;) {
-    auto more = select->step();
-    if (!more) return std::unexpected(more.error());
-    if (!*more) return {};
-    LV_TRY(row(*select));
-  }
+  return select->forEachRow(row);
 }
 
 Status texts(Database& db, std::string_view sql, std::int64_t id, std::vector<std::string>& out) {

@@ -10,23 +10,13 @@
 namespace storage {
 namespace {
 
-// Calls `row` for every result of `select` (already bound).
-Status forEachRow(Statement& select, const std::function<Status(const Statement&)>& row) {
-  for (;;) {
-    auto more = select.step();
-    if (!more) return std::unexpected(more.error());
-    if (!*more) return {};
-    LV_TRY(row(select));
-  }
-}
-
 Result<std::vector<acl::ConsentForm>> formsOf(Database& db, acl::PersonId pupil) {
   std::vector<acl::ConsentForm> forms;
   auto select = db.prepare(
       "SELECT id, category, given, form_date FROM consent_forms WHERE pupil_id = ?1 ORDER BY id");
   if (!select) return std::unexpected(select.error());
   select->bind(1, pupil);
-  LV_TRY(forEachRow(*select, [&](const Statement& s) -> Status {
+  LV_TRY(select->forEachRow([&](const Statement& s) -> Status {
     auto date = acl::parseDate(s.columnText(3));
     if (!date) return fail(ErrorCode::kDatabase, "malformed consent form date");
     forms.push_back({pupil, s.columnText(1), *date, s.columnInt(2) != 0, 0, s.columnInt(0)});
@@ -79,7 +69,7 @@ Result<std::vector<acl::RosterPupil>> rosterPupils(Database& db) {
       "SELECT p.display_name FROM people p JOIN person_roles r ON r.person_id = p.id "
       "WHERE r.role = 'pupil'");
   if (!select) return std::unexpected(select.error());
-  LV_TRY(forEachRow(*select, [&](const Statement& s) -> Status {
+  LV_TRY(select->forEachRow([&](const Statement& s) -> Status {
     pupils.push_back(splitDisplayName(s.columnText(0)));
     return {};
   }));
@@ -101,14 +91,14 @@ Result<acl::Actor> loadActor(Database& db, acl::PersonId id) {
   auto roles = db.prepare("SELECT role FROM person_roles WHERE person_id = ?1");
   if (!roles) return std::unexpected(roles.error());
   roles->bind(1, id);
-  LV_TRY(forEachRow(*roles, [&](const Statement& s) -> Status {
+  LV_TRY(roles->forEachRow([&](const Statement& s) -> Status {
     if (auto role = acl::parseRole(s.columnText(0))) actor.person.roles.push_back(*role);
     return {};
   }));
   auto pupils = db.prepare("SELECT pupil_id FROM guardianships WHERE guardian_id = ?1");
   if (!pupils) return std::unexpected(pupils.error());
   pupils->bind(1, id);
-  LV_TRY(forEachRow(*pupils, [&](const Statement& s) -> Status {
+  LV_TRY(pupils->forEachRow([&](const Statement& s) -> Status {
     actor.guardian_of.push_back(s.columnInt(0));
     return {};
   }));
@@ -144,7 +134,7 @@ Result<std::optional<acl::RecordingFacts>> loadRecordingFacts(Database& db, cons
       "SELECT person_id, relation, rights, until FROM participants WHERE recording_id = ?1");
   if (!participants) return std::unexpected(participants.error());
   participants->bind(1, recording.hex());
-  LV_TRY(forEachRow(*participants, [&](const Statement& s) -> Status {
+  LV_TRY(participants->forEachRow([&](const Statement& s) -> Status {
     auto relation = acl::parseRelation(s.columnText(1));
     auto rights = acl::parseRights(s.columnText(2));
     if (!relation || !rights) return fail(ErrorCode::kDatabase, "malformed participant");

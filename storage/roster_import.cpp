@@ -34,12 +34,11 @@ Result<std::vector<std::string>> columnTexts(Database& db, std::string_view sql,
   if (!select) return std::unexpected(select.error());
   select->bind(1, id);
   std::vector<std::string> out;
-  for (;;) {
-    auto row = select->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return out;
-    out.push_back(select->columnText(0));
-  }
+  LV_TRY(select->forEachRow([&](const Statement& s) -> Status {
+    out.push_back(s.columnText(0));
+    return {};
+  }));
+  return out;
 }
 
 Result<std::optional<Stored>> findStored(Database& db, const std::string& external_id) {

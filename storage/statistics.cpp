@@ -14,12 +14,10 @@ Result<std::int64_t> scalar(Database& db, std::string_view sql) {
 Status grouped(Database& db, std::string_view sql, std::map<std::string, std::int64_t>& out) {
   auto select = db.prepare(sql);
   if (!select) return std::unexpected(select.error());
-  for (;;) {
-    auto row = select->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return {};
-    out[select->columnText(0)] = select->columnInt(1);
-  }
+  return select->forEachRow([&](const Statement& s) -> Status {
+    out[s.columnText(0)] = s.columnInt(1);
+    return {};
+  });
 }
 
 }  // namespace

@@ -178,9 +178,8 @@ class Vault {
   // A cheap query through the shared connection, for /healthz.
   Status healthCheck();
 
-  // For modules that add their own tables. Hold the lock while using it.
+  // Direct access for tests; repositories go through transact() and read().
   Database& database() { return *db_; }
-  std::mutex& databaseMutex() { return mutex_; }
 
   std::string objectsDir() const;
   std::string uploadsDir() const;

@@ -21,12 +21,11 @@ Result<std::vector<std::string>> selectIds(Database& db, std::string_view sql,
   if (!select) return std::unexpected(select.error());
   if (recording) select->bind(1, recording->hex());
   std::vector<std::string> ids;
-  for (;;) {
-    auto row = select->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return ids;
-    ids.push_back(select->columnText(0));
-  }
+  LV_TRY(select->forEachRow([&](const Statement& s) -> Status {
+    ids.push_back(s.columnText(0));
+    return {};
+  }));
+  return ids;
 }
 
 struct RecordingRow {
@@ -127,13 +126,13 @@ Status Vault::removeFilesAndRowsLocked(const Id& recording) {
   // Step 4: the rows; the tombstone stays.
   auto txn = Transaction::begin(*db_);
   if (!txn) return std::unexpected(txn.error());
-  for (std::string_view sql : {"DELETE FROM fragments WHERE object_id IN "
-                               "(SELECT id FROM objects WHERE recording_id = ?1)",
-                               "DELETE FROM media WHERE recording_id = ?1",
-                               "DELETE FROM ingest_failures WHERE recording_id = ?1",
-                               "DELETE FROM objects WHERE recording_id = ?1",
-                               "DELETE FROM uploads WHERE recording_id = ?1",
-                               "DELETE FROM recordings WHERE id = ?1"}) {
+  for (std::string_view sql :
+       {"DELETE FROM fragments WHERE object_id IN "
+        "(SELECT id FROM objects WHERE recording_id = ?1)",
+        "DELETE FROM media WHERE recording_id = ?1",
+        "DELETE FROM ingest_failures WHERE recording_id = ?1",
+        "DELETE FROM objects WHERE recording_id = ?1",
+        "DELETE FROM uploads WHERE recording_id = ?1", "DELETE FROM recordings WHERE id = ?1"}) {
     auto remove = db_->prepare(sql);
     if (!remove) return std::unexpected(remove.error());
     LV_TRY(remove->bind(1, recording.hex()).run());
