@@ -200,4 +200,12 @@ Result<MediaFacts> describe(const AVFormatContext& ctx, const Limits& limits) {
   return facts;
 }
 
+Result<Described> openAndDescribe(ByteSource& source, const Limits& limits, Guards& guards) {
+  auto input = openInput(source, limits, guards);
+  if (!input) return std::unexpected(input.error());
+  auto facts = describe(*(*input)->ctx, limits);
+  if (!facts) return std::unexpected(facts.error());
+  return Described{std::move(*input), std::move(*facts)};
+}
+
 }  // namespace media::internal

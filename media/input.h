@@ -38,6 +38,14 @@ Result<std::unique_ptr<Input>> openInput(ByteSource& source, const Limits& limit
 // The facts of an open input, checked against `limits`, with the plan.
 Result<MediaFacts> describe(const AVFormatContext& ctx, const Limits& limits);
 
+// An open input with its checked facts: what probe(), remux() and
+// makePoster() all start from.
+struct Described {
+  std::unique_ptr<Input> input;
+  MediaFacts facts;
+};
+Result<Described> openAndDescribe(ByteSource& source, const Limits& limits, Guards& guards);
+
 // "H:MM:SS" for messages people read.
 std::string clock(double seconds);
 

@@ -173,12 +173,11 @@ Result<std::vector<std::uint8_t>> encodeJpeg(const AVFrame& frame) {
 Result<std::optional<std::vector<std::uint8_t>>> makePoster(ByteSource& source,
                                                             const Limits& limits) {
   internal::Guards guards{std::chrono::steady_clock::now() + limits.deadline, 0};
-  auto input = internal::openInput(source, limits, guards);
-  if (!input) return std::unexpected(input.error());
-  AVFormatContext& in = *(*input)->ctx;
-  auto facts = internal::describe(in, limits);
-  if (!facts) return std::unexpected(facts.error());
-  if (!facts->video) return std::nullopt;
+  auto described = internal::openAndDescribe(source, limits, guards);
+  if (!described) return std::unexpected(described.error());
+  AVFormatContext& in = *described->input->ctx;
+  const MediaFacts& facts = described->facts;
+  if (!facts.video) return std::nullopt;
   int video = -1;
   for (unsigned i = 0; i < in.nb_streams && video < 0; ++i) {
     const AVStream& s = *in.streams[i];
@@ -187,12 +186,12 @@ Result<std::optional<std::vector<std::uint8_t>>> makePoster(ByteSource& source,
       video = static_cast<int>(i);
     }
   }
-  auto frame = decodeFrameAt(in, video, 0.1 * facts->duration_s);
+  auto frame = decodeFrameAt(in, video, 0.1 * facts.duration_s);
   if (!frame) return std::unexpected(frame.error());
   // Upright like the video: the display matrix's counter-clockwise degrees,
   // to the nearest quarter turn, become clockwise turns of the picture.
   const int quarter_turns =
-      ((static_cast<int>(std::lround(-facts->video->rotation / 90.0)) % 4) + 4) % 4;
+      ((static_cast<int>(std::lround(-facts.video->rotation / 90.0)) % 4) + 4) % 4;
   internal::FramePtr picture = std::move(*frame);
   if (quarter_turns != 0) {
     // Turning works on planar 4:2:0, so bring the frame there first.

@@ -8,10 +8,8 @@ namespace media {
 namespace {
 
 using internal::clock;
-using internal::describe;
 using internal::Guards;
 using internal::Input;
-using internal::openInput;
 
 // The data stops (the read reached the end of the file) or is damaged, at
 // about `at` seconds.
@@ -63,14 +61,12 @@ Result<MediaFacts> probe(ByteSource& source, const Limits& limits, int* refused_
   if (source.size() == 0) return fail(ErrorCode::kNotMedia, "the file is empty");
   Guards guards{std::chrono::steady_clock::now() + limits.deadline, 0};
   auto facts = [&]() -> Result<MediaFacts> {
-    auto input = openInput(source, limits, guards);
-    if (!input) return std::unexpected(input.error());
-    auto described = describe(*(*input)->ctx, limits);
-    if (!described) return described;
-    if (auto scanned = scanPackets(**input, *described); !scanned) {
+    auto described = internal::openAndDescribe(source, limits, guards);
+    if (!described) return std::unexpected(described.error());
+    if (auto scanned = scanPackets(*described->input, described->facts); !scanned) {
       return std::unexpected(scanned.error());
     }
-    return described;
+    return described->facts;
   }();
   if (refused_opens != nullptr) *refused_opens = guards.refused_opens;
   return facts;

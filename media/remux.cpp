@@ -143,12 +143,11 @@ class AdtsFilter {
 Result<RemuxResult> remux(ByteSource& source, ByteSink& sink, const Limits& limits,
                           const RemuxOptions& options) {
   internal::Guards guards{std::chrono::steady_clock::now() + limits.deadline, 0};
-  auto input = internal::openInput(source, limits, guards);
-  if (!input) return std::unexpected(input.error());
-  AVFormatContext& in = *(*input)->ctx;
-  auto facts = internal::describe(in, limits);
-  if (!facts) return std::unexpected(facts.error());
-  if (!facts->remux) return fail(ErrorCode::kInternal, "needs transcoding: " + facts->plan);
+  auto described = internal::openAndDescribe(source, limits, guards);
+  if (!described) return std::unexpected(described.error());
+  AVFormatContext& in = *described->input->ctx;
+  const MediaFacts& facts = described->facts;
+  if (!facts.remux) return fail(ErrorCode::kInternal, "needs transcoding: " + facts.plan);
 
   auto output = openOutput(sink);
   if (!output) return std::unexpected(output.error());
@@ -228,7 +227,7 @@ Result<RemuxResult> remux(ByteSource& source, ByteSink& sink, const Limits& limi
   const int header = avformat_write_header(&out, &options_dict);
   av_dict_free(&options_dict);
   if (header < 0) return std::unexpected(avError(header, "writing the MP4 header"));
-  RemuxResult result{*facts, {}};
+  RemuxResult result{facts, {}};
   result.index.init_size = static_cast<std::uint64_t>(avio_tell(out.pb));
 
   internal::PacketPtr packet(av_packet_alloc());
@@ -282,8 +281,8 @@ Result<RemuxResult> remux(ByteSource& source, ByteSink& sink, const Limits& limi
       return std::unexpected(avError(written, "writing a packet"));
     }
     fragment_open = true;
-    if (options.progress && facts->duration_s > 0) {
-      const int percent = std::clamp(static_cast<int>(100 * last_end / facts->duration_s), 0, 99);
+    if (options.progress && facts.duration_s > 0) {
+      const int percent = std::clamp(static_cast<int>(100 * last_end / facts.duration_s), 0, 99);
       if (percent != reported) options.progress(reported = percent);
     }
   }
