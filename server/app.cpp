@@ -13,7 +13,12 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionCallback.h>
 
+#include "media/probe.h"
+#include "server/clock.h"
+#include "server/http_error.h"
 #include "server/http_service.h"
+#include "server/services.h"
+#include "server/sweep.h"
 #include "server/json_log.h"
 #include "server/routes.h"
 #include "storage/vault.h"
@@ -28,16 +33,14 @@ namespace {
 using Poco::Util::Option;
 using Poco::Util::OptionCallback;
 
-// STORAGE HOOK: open here everything the routes need before the server accepts requests
-// (storage from config.database_path, config.keys_dir and config.data_dir; later the job
-// queue) and put it, or a shared_ptr to it, into Services so it lives as long as the routes.
-// Return an error naming the config key at fault to stop start-up with EXIT_CONFIG.
-// Runs after logging is set up, with the termination signals already blocked, so threads
-// started here never receive SIGTERM themselves.
 // Opens what the routes need. A storage failure at start-up (no database yet,
 // a key file others can read, a newer schema) is reported like a configuration
 // error: the operator has to fix the installation before the service can run.
+// Runs after logging is set up, with the termination signals already blocked,
+// so threads started here (ingest workers) never receive SIGTERM themselves.
 std::expected<Services, ConfigError> openServices(const Config& config) {
+  useTimeZone(config.time_zone);
+  media::silenceLibavLog();
   auto vault = storage::Vault::open({config.data_dir, config.database_path, config.keys_dir});
   if (!vault) return std::unexpected(ConfigError{"", "storage: " + vault.error().toString()});
   // The head goes to the log, outside the database, so that a later
@@ -45,10 +48,32 @@ std::expected<Services, ConfigError> openServices(const Config& config) {
   if (auto head = (*vault)->auditHead()) {
     Poco::Logger::get("lessonvault").information("audit head " + head->toString());
   }
-  Services services;
-  services.vault = std::move(*vault);
-  services.is_healthy = [vault = services.vault] { return vault->healthCheck().has_value(); };
-  return services;
+  auto services = makeServices(config, std::shared_ptr<storage::Vault>(std::move(*vault)));
+  if (!services) return std::unexpected(ConfigError{"", "storage: " + services.error().toString()});
+  // Until accounts exist nobody is signed in: every route that needs a caller
+  // answers 401.
+  services->authenticate = [](Poco::Net::HTTPServerRequest&) -> Principal {
+    throw HttpError(Poco::Net::HTTPResponse::HTTP_UNAUTHORIZED, "not_authenticated",
+                    "Sign in first.");
+  };
+  return std::move(*services);
+}
+
+// Runs the expiry sweep every server.sweep_interval_s and logs what it did,
+// with the audit head (kept outside the database, see above).
+std::unique_ptr<SweepScheduler> startSweeps(const Config& config, const Services& services) {
+  return std::make_unique<SweepScheduler>(
+      config.sweep_interval_s, [vault = services.vault, registry = services.upload_registry,
+                                grace = static_cast<std::int64_t>(config.upload_expire_s)] {
+        Poco::Logger& log = Poco::Logger::get("lessonvault.sweep");
+        const std::int64_t now = unixNow();
+        auto report = sweepOnce(*vault, now, localDate(now), grace, registry.get());
+        if (report) {
+          log.information("sweep: " + describe(*report));
+        } else {
+          log.error("sweep failed (the next run resumes): " + report.error().toString());
+        }
+      });
 }
 
 // Blocks the signals waitForTerminationRequest() waits for, in this thread and so in every
@@ -159,11 +184,13 @@ int LessonVaultServer::serve(const Config& config) {
   } catch (const std::runtime_error& e) {
     return failStartup(EXIT_UNAVAILABLE, e.what());
   }
+  auto sweeps = startSweeps(config, *services);
   http->start();
   log.information("listening on " + http->url());
   waitForTerminationRequest();
   log.information("stopping");
   http->stop(kShutdownGrace);
+  sweeps.reset();
   log.information("stopped");
   return EXIT_OK;
 }

@@ -18,6 +18,7 @@
 #include <Poco/Util/PropertyFileConfiguration.h>
 
 #include "acl/consent.h"
+#include "server/network_policy.h"
 
 namespace server {
 
@@ -96,6 +97,12 @@ std::optional<std::string> checkConsentCategories(const std::string& value) {
   return std::nullopt;
 }
 
+std::optional<std::string> checkCidrs(const std::string& value) {
+  if (parseCidrList(value)) return std::nullopt;
+  return "expected comma-separated addresses or CIDR blocks (10.0.0.0/8, fd00::/8), got \"" +
+         value + "\"";
+}
+
 // The one list of keys: reading, validation, typo detection and --help all come from it.
 // Adding a key means adding a Config member and one row here.
 const std::array kKeys = std::to_array<KeySpec>({
@@ -111,6 +118,27 @@ const std::array kKeys = std::to_array<KeySpec>({
      "Seconds an idle keep-alive connection stays open.", false, 1, 300, nullptr},
     {"server.max_keep_alive_requests", &Config::max_keep_alive_requests,
      "Requests served on one connection before it is closed.", false, 1, 100000, nullptr},
+    {"server.upload_max_mib", &Config::upload_max_mib,
+     "Largest upload accepted, in MiB (tus answers 413 above it).", false, 1, 1048576, nullptr},
+    {"server.upload_quota_mib", &Config::upload_quota_mib,
+     "Most one owner may hold (recordings and uploads in progress), in MiB.", false, 1, 16777216,
+     nullptr},
+    {"server.upload_expire_s", &Config::upload_expire_s,
+     "Seconds an unfinished upload is kept before the sweep purges it.", false, 3600, 7776000,
+     nullptr},
+    {"server.upload_stall_s", &Config::upload_stall_s,
+     "Seconds without bytes after which a new PATCH may take over an upload.", false, 1, 600,
+     nullptr},
+    {"server.sweep_interval_s", &Config::sweep_interval_s,
+     "Seconds between two runs of the expiry sweep.", false, 10, 86400, nullptr},
+    {"server.recordings_allow", &Config::recordings_allow,
+     "Client networks that may reach recordings (CIDR list; R4).", false, 0, 0, checkCidrs},
+    {"server.uploads_allow", &Config::uploads_allow,
+     "Client networks that may log in and upload; empty: the same as server.recordings_allow.",
+     false, 0, 0, checkCidrs},
+    {"server.trusted_proxies", &Config::trusted_proxies,
+     "Reverse proxies whose X-Forwarded-For is believed (CIDR list); empty: none.", false, 0, 0,
+     checkCidrs},
     {"storage.data_dir", &Config::data_dir, "Directory for encrypted media and uploads.", true, 0,
      0, nullptr},
     {"storage.database", &Config::database_path, "SQLite database file.", true, 0, 0, nullptr},
@@ -141,6 +169,8 @@ const std::array kKeys = std::to_array<KeySpec>({
      "Largest video accepted: pixels on the longer side.", false, 16, 16384, nullptr},
     {"media.max_height", &Config::media_max_height,
      "Largest video accepted: pixels on the shorter side.", false, 16, 16384, nullptr},
+    {"media.ingest_workers", &Config::ingest_workers,
+     "Uploads ingested at the same time (each uses about one core).", false, 1, 16, nullptr},
 });
 
 constexpr std::array<std::string_view, 5> kCheckedSections = {"server", "storage", "log", "school",

@@ -41,6 +41,18 @@ struct Config {
   int media_max_duration_s = 4 * 3600;  // media.max_duration_s
   int media_max_width = 3840;           // media.max_width (the longer side)
   int media_max_height = 2160;          // media.max_height (the shorter side)
+  int ingest_workers = 1;               // media.ingest_workers
+  // Uploads (tus) and the expiry sweep.
+  int upload_max_mib = 8192;            // server.upload_max_mib: one upload
+  int upload_quota_mib = 65536;         // server.upload_quota_mib: all one owner holds
+  int upload_expire_s = 7 * 24 * 3600;  // server.upload_expire_s
+  int upload_stall_s = 10;              // server.upload_stall_s
+  int sweep_interval_s = 3600;          // server.sweep_interval_s
+  // "Internal use only" (R4): CIDR lists, comma-separated.
+  std::string recordings_allow =       // server.recordings_allow
+      "127.0.0.0/8,::1,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7";
+  std::string uploads_allow;           // server.uploads_allow; empty: as recordings_allow
+  std::string trusted_proxies;         // server.trusted_proxies; empty: none
 };
 
 // Where time zone names are looked up; a name must be a relative path below it.

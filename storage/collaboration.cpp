@@ -23,24 +23,6 @@ std::string personOn(const Id& recording, acl::PersonId person) {
   return recording.hex() + ":" + std::to_string(person);
 }
 
-// Runs `work` inside one transaction when `actor` may do `action` on the
-// recording. Otherwise `work` never runs, the denial is audited (by
-// decideInTransaction) and returned through `denied`.
-Status whenAllowed(Vault& vault, acl::PersonId actor, acl::Action action, const Id& recording,
-                   acl::Date today, std::int64_t now, std::string_view refusal,
-                   std::optional<acl::Denial>& denied,
-                   const std::function<Status(Database&, const Vault::Auditor&, Decided&)>& work) {
-  return vault.transact([&](Database& db, const Vault::Auditor& audit) -> Status {
-    auto decided = decideInTransaction(db, audit, actor, action, recording, today, now);
-    if (!decided) return std::unexpected(decided.error());
-    if (!decided->decision.allowed()) {
-      denied = acl::Denial{decided->decision.reason, std::string(refusal)};
-      return {};
-    }
-    return work(db, audit, *decided);
-  });
-}
-
 }  // namespace
 
 Result<Decision<void>> setParticipant(Vault& vault, acl::PersonId by, const Id& recording,

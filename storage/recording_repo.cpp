@@ -195,4 +195,19 @@ Result<acl::Decision> authorize(Vault& vault, acl::PersonId actor_id, acl::Actio
   return decision;
 }
 
+Status whenAllowed(Vault& vault, acl::PersonId actor, acl::Action action, const Id& recording,
+                   acl::Date today, std::int64_t now, std::string_view refusal,
+                   std::optional<acl::Denial>& denied,
+                   const std::function<Status(Database&, const Vault::Auditor&, Decided&)>& work) {
+  return vault.transact([&](Database& db, const Vault::Auditor& audit) -> Status {
+    auto decided = decideInTransaction(db, audit, actor, action, recording, today, now);
+    if (!decided) return std::unexpected(decided.error());
+    if (!decided->decision.allowed()) {
+      denied = acl::Denial{decided->decision.reason, std::string(refusal)};
+      return {};
+    }
+    return work(db, audit, *decided);
+  });
+}
+
 }  // namespace storage

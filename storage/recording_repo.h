@@ -4,6 +4,7 @@
 // every rule for its creation holds (R1, R2, R5, R6, R8, participants).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -52,6 +53,15 @@ struct Decided {
 Result<Decided> decideInTransaction(Database& db, const Vault::Auditor& audit, acl::PersonId actor,
                                     acl::Action action, const std::optional<Id>& recording,
                                     acl::Date today, std::int64_t now);
+
+// Runs `work` inside one transaction when `actor` may do `action` on the
+// recording. Otherwise `work` never runs, the denial is audited (by
+// decideInTransaction) and returned through `denied` with `refusal` as its
+// message. The pattern of every audited change to a recording.
+Status whenAllowed(Vault& vault, acl::PersonId actor, acl::Action action, const Id& recording,
+                   acl::Date today, std::int64_t now, std::string_view refusal,
+                   std::optional<acl::Denial>& denied,
+                   const std::function<Status(Database&, const Vault::Auditor&, Decided&)>& work);
 
 // Limits on what a client sends when creating a recording; beyond them the
 // request is kInvalidArgument before any check runs.

@@ -7,7 +7,7 @@ namespace storage {
 namespace {
 
 // Append only: a released migration is never edited, only followed by another.
-constexpr std::array<std::string_view, 4> kMigrations = {
+constexpr std::array<std::string_view, 5> kMigrations = {
     // 1: the storage core — recordings' core columns, wrapped data keys,
     // finished objects, uploads in progress, tombstones of deleted recordings.
     R"sql(
@@ -183,6 +183,32 @@ CREATE TABLE ingest_failures (
   message      TEXT NOT NULL,
   at           INTEGER NOT NULL
 ) STRICT;
+)sql",
+    // 5: the service: tus uploads in progress, deletion receipts, erasure
+    // requests (R14).
+    R"sql(
+ALTER TABLE uploads ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE uploads ADD COLUMN completed INTEGER NOT NULL DEFAULT 0 CHECK (completed IN (0, 1));
+
+-- What the privacy officer shows when asked "was it really deleted?": ids and
+-- times only, like the tombstone, kept after every other row is gone.
+CREATE TABLE deletion_receipts (
+  recording_id  TEXT PRIMARY KEY,
+  deleted_at    INTEGER NOT NULL,
+  reason        TEXT NOT NULL,
+  master_key_id TEXT NOT NULL,
+  objects       TEXT NOT NULL,
+  uploads       TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE erasure_requests (
+  id           TEXT PRIMARY KEY CHECK (length(id) = 32),
+  recording_id TEXT NOT NULL REFERENCES recordings (id),
+  requested_by INTEGER NOT NULL REFERENCES people (id),
+  reason       TEXT NOT NULL,
+  requested_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX erasure_by_recording ON erasure_requests (recording_id);
 )sql",
 };
 

@@ -53,6 +53,40 @@ Result<std::optional<RecordingRow>> recordingForDeletion(Database& db, const Id&
   return fail(ErrorCode::kNotFound, "no such recording");
 }
 
+std::string joined(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const std::string& id : ids) out += (out.empty() ? "" : ",") + id;
+  return out;
+}
+
+// The deletion receipt: which key and which files this deletion destroys,
+// written in the transaction that destroys the key, so it exists exactly
+// when the deletion has begun. Ids and codes only, like the tombstone.
+Status writeReceipt(Database& db, const Id& recording, std::string_view reason,
+                    std::int64_t now) {
+  auto key = selectIds(db, "SELECT master_key_id FROM data_keys WHERE recording_id = ?1",
+                       recording);
+  if (!key) return std::unexpected(key.error());
+  auto objects = selectIds(db, "SELECT id FROM objects WHERE recording_id = ?1 ORDER BY id",
+                           recording);
+  if (!objects) return std::unexpected(objects.error());
+  auto uploads = selectIds(db, "SELECT id FROM uploads WHERE recording_id = ?1 ORDER BY id",
+                           recording);
+  if (!uploads) return std::unexpected(uploads.error());
+  auto insert = db.prepare(
+      "INSERT OR IGNORE INTO deletion_receipts "
+      "(recording_id, deleted_at, reason, master_key_id, objects, uploads) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!insert) return std::unexpected(insert.error());
+  return insert->bind(1, recording.hex())
+      .bind(2, now)
+      .bind(3, reason)
+      .bind(4, key->empty() ? std::string() : key->front())
+      .bind(5, joined(*objects))
+      .bind(6, joined(*uploads))
+      .run();
+}
+
 }  // namespace
 
 Status Vault::deleteRecording(const Id& recording, std::string_view reason, std::int64_t now,
@@ -70,10 +104,12 @@ Status Vault::deleteRecording(const Id& recording, std::string_view reason, std:
     // out". From this commit on, nothing of it can be decrypted again.
     auto txn = Transaction::begin(*db_);
     if (!txn) return std::unexpected(txn.error());
+    LV_TRY(writeReceipt(*db_, recording, reason, now));
     // With the key go the rows that say what it was and who was in it.
     for (std::string_view sql : {"DELETE FROM data_keys WHERE recording_id = ?1",
                                  "DELETE FROM comments WHERE recording_id = ?1",
                                  "DELETE FROM consultations WHERE recording_id = ?1",
+                                 "DELETE FROM erasure_requests WHERE recording_id = ?1",
                                  "DELETE FROM participants WHERE recording_id = ?1",
                                  "DELETE FROM recording_details WHERE recording_id = ?1"}) {
       auto drop = db_->prepare(sql);

@@ -1,5 +1,6 @@
 #include "server/admin/admin_commands.h"
 
+#include <charconv>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -10,7 +11,9 @@
 #include "media/probe.h"
 #include "server/admin/file_source.h"
 #include "server/admin/processing_register.h"
+#include "server/clock.h"
 #include "server/person_export_json.h"
+#include "server/sweep.h"
 #include "storage/roster.h"
 #include "storage/vault.h"
 
@@ -132,16 +135,8 @@ int auditVerify(const Config& config, const std::vector<std::string>& args, std:
 
 // Today's date in the school's time zone (config school.time_zone).
 acl::Date schoolToday(const Config& config) {
-  const std::time_t t = std::time(nullptr);
-  std::tm local{};
-  // localtime_r reads TZ; the zone name was validated against the zoneinfo
-  // directory when the config was loaded.
-  ::setenv("TZ", config.time_zone.c_str(), 1);
-  ::tzset();
-  ::localtime_r(&t, &local);
-  return acl::Date{std::chrono::year(local.tm_year + 1900),
-                   std::chrono::month(static_cast<unsigned>(local.tm_mon + 1)),
-                   std::chrono::day(static_cast<unsigned>(local.tm_mday))};
+  useTimeZone(config.time_zone);
+  return localDate(unixNow());
 }
 
 int importRosterCommand(const Config& config, const std::vector<std::string>& args,
@@ -290,6 +285,50 @@ int checkMediaCommand(const Config& config, const std::vector<std::string>& args
   return facts ? kExitOk : kExitFailure;
 }
 
+// "2027-03-01", "2027-03-01T02:30[:00]" (school-local) or "@1800000000".
+std::optional<std::int64_t> parseSweepTime(const std::string& text) {
+  if (text.starts_with('@')) {
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data() + 1, text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return value;
+  }
+  std::tm local{};
+  const char* rest = ::strptime(text.c_str(), "%Y-%m-%d", &local);
+  if (rest == nullptr) return std::nullopt;
+  if (*rest == 'T') {
+    const char* time = ::strptime(rest + 1, "%H:%M", &local);
+    if (time != nullptr && *time == ':') time = ::strptime(time + 1, "%S", &local);
+    rest = time;
+  }
+  if (rest == nullptr || *rest != '\0') return std::nullopt;
+  local.tm_isdst = -1;  // let mktime decide summer time in the school's zone
+  return static_cast<std::int64_t>(::mktime(&local));
+}
+
+int sweepCommand(const Config& config, const std::vector<std::string>& args, std::ostream& out,
+                 std::ostream& err) {
+  // The school's zone, so that a date given here and "today" below are local.
+  useTimeZone(config.time_zone);
+  std::int64_t now = unixNow();
+  if (args.size() == 2 && args[0] == "--now") {
+    auto parsed = parseSweepTime(args[1]);
+    if (!parsed) {
+      err << "lessonvault-admin: --now takes YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] or @UNIX\n";
+      return kExitUsage;
+    }
+    now = *parsed;
+  } else if (int usage = expectArgs(args, 0, err)) {
+    return usage;
+  }
+  auto vault = storage::Vault::open(vaultPaths(config));
+  if (!vault) return failWith(err, vault.error());
+  auto report = sweepOnce(**vault, now, localDate(now), config.upload_expire_s, nullptr);
+  if (!report) return failWith(err, report.error());
+  out << "as of " << acl::formatDate(localDate(now)) << ": " << describe(*report) << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 const std::vector<Command>& commands() {
@@ -327,6 +366,11 @@ const std::vector<Command>& commands() {
        "check every link of the audit chain; with the head noted in the server log, also "
        "notice a cut-off tail",
        auditVerify},
+      {"sweep", "[--now TIME]",
+       "run the expiry sweep once (as the server does every server.sweep_interval_s): delete "
+       "recordings past their purpose end, expired uploads, failed ingests and people due "
+       "under R19; --now runs it as if at TIME (YYYY-MM-DD[THH:MM[:SS]] school-local, or @UNIX)",
+       sweepCommand},
   };
   return kCommands;
 }

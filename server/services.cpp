@@ -1,0 +1,53 @@
+#include "server/services.h"
+
+#include <stdexcept>
+
+#include "server/ingest_queue.h"
+#include "server/network_policy.h"
+#include "server/tus_uploads.h"
+#include "server/view_tracker.h"
+
+namespace server {
+namespace {
+
+std::vector<Cidr> cidrs(const std::string& text, const char* key) {
+  auto list = parseCidrList(text);
+  if (!list) throw std::invalid_argument(std::string(key) + ": malformed CIDR list");
+  return *list;
+}
+
+}  // namespace
+
+IngestSettings ingestSettingsFrom(const Config& config) {
+  IngestSettings settings;
+  settings.limits.max_duration_s = config.media_max_duration_s;
+  settings.limits.max_width = config.media_max_width;
+  settings.limits.max_height = config.media_max_height;
+  return settings;
+}
+
+storage::Result<Services> makeServices(const Config& config,
+                                       std::shared_ptr<storage::Vault> vault) {
+  Services services;
+  services.vault = vault;
+  services.is_healthy = [vault] { return vault->healthCheck().has_value(); };
+  services.caps = {config.max_days_teacher_training, config.max_days_student_support};
+  services.uploads.max_bytes = static_cast<std::uint64_t>(config.upload_max_mib) << 20;
+  services.uploads.quota_bytes = static_cast<std::uint64_t>(config.upload_quota_mib) << 20;
+  services.uploads.expire_s = config.upload_expire_s;
+  services.ingest = std::make_shared<IngestQueue>(vault, ingestSettingsFrom(config),
+                                                  config.ingest_workers, services.now);
+  LV_TRY(services.ingest->requeue());
+  services.upload_registry =
+      std::make_shared<UploadRegistry>(vault, std::chrono::seconds(config.upload_stall_s));
+  services.views = std::make_shared<ViewTracker>();
+  const std::string uploads_allow =
+      config.uploads_allow.empty() ? config.recordings_allow : config.uploads_allow;
+  services.network = std::make_shared<NetworkPolicy>(
+      cidrs(config.recordings_allow, "server.recordings_allow"),
+      cidrs(uploads_allow, "server.uploads_allow"),
+      cidrs(config.trusted_proxies, "server.trusted_proxies"));
+  return services;
+}
+
+}  // namespace server

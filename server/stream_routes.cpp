@@ -1,0 +1,135 @@
+// Playback: the HLS playlist, the fMP4 bytes behind it (Range requests) and the
+// poster. Every request is decided by the policy at that moment, so revoking a
+// grant stops the next fragment; only the start of a viewing session is
+// audited (view_tracker.h). Responses stream from the decrypting reader: a
+// range reads and decrypts only the segments it covers, and memory does not
+// grow with its length. There is no download route and no Content-Disposition.
+#include <array>
+#include <ostream>
+
+#include "media/hls.h"
+#include "server/api.h"
+#include "server/http_range.h"
+#include "server/routes.h"
+#include "server/view_tracker.h"
+#include "storage/recording_queries.h"
+#include "storage/vault.h"
+
+namespace server {
+namespace {
+
+using Poco::Net::HTTPResponse;
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+constexpr std::size_t kStreamBuffer = 256 * 1024;
+
+class StreamRoutes {
+ public:
+  explicit StreamRoutes(Services services) : s_(std::move(services)) {}
+
+  void playlist(HTTPServerRequest& request, HTTPServerResponse& response,
+                const PathParams& params) {
+    const storage::Id recording = allowedRecording(request, params);
+    const storage::StoredMedia stored = unwrap(s_.vault->media(recording));
+    media::FragmentIndex index;
+    index.init_offset = 0;
+    index.init_size = stored.init_size;
+    for (const auto& f : stored.fragments) index.fragments.push_back({f.duration_s, f.offset, f.size});
+    auto text = media::hlsPlaylist(index, "media.mp4");
+    if (!text) throw std::runtime_error("playlist: " + text.error().message);
+    response.setContentType("application/vnd.apple.mpegurl");
+    response.setContentLength64(static_cast<Poco::Int64>(text->size()));
+    response.setStatusAndReason(HTTPResponse::HTTP_OK);
+    response.sendBuffer(text->data(), text->size());
+  }
+
+  void mediaBytes(HTTPServerRequest& request, HTTPServerResponse& response,
+                  const PathParams& params) {
+    const storage::Id recording = allowedRecording(request, params);
+    const storage::StoredMedia stored = unwrap(s_.vault->media(recording));
+    sendObject(request, response, stored.object, "video/mp4");
+  }
+
+  void poster(HTTPServerRequest& request, HTTPServerResponse& response, const PathParams& params) {
+    const storage::Id recording = allowedRecording(request, params);
+    const auto object = unwrap(s_.vault->poster(recording));
+    if (!object) {
+      throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "no_poster", "This recording has no poster.");
+    }
+    sendObject(request, response, *object, "image/jpeg");
+  }
+
+ private:
+  // The recording in the path if the caller may view its media right now;
+  // otherwise 404 (invariant 2). Audits the denial, or the start of a viewing
+  // session.
+  storage::Id allowedRecording(HTTPServerRequest& request, const PathParams& params) {
+    const Principal who = recordingsCaller(s_, request);
+    const storage::Id recording = recordingIdParam(params);
+    const std::int64_t now = s_.now();
+    const acl::Decision decision = unwrap(storage::checkAccess(
+        *s_.vault, who.person, acl::Action::kViewMedia, recording, s_.clock->today(), now));
+    if (!decision.allowed()) throw recordingNotFound();
+    if (s_.views->startsSession(who.person, recording.hex(), now)) {
+      unwrap(s_.vault->audit({now, std::to_string(who.person), "view_started", recording.hex(),
+                              "allowed", std::string(acl::reasonName(decision.reason))}));
+    }
+    return recording;
+  }
+
+  void sendObject(HTTPServerRequest& request, HTTPServerResponse& response,
+                  const storage::Id& object, const std::string& type) {
+    auto reader = unwrap(s_.vault->openObject(object));
+    const std::uint64_t size = reader->size();
+    const ByteRange range = parseRange(request.get("Range", ""), size);
+    response.set("Accept-Ranges", "bytes");
+    response.setContentType(type);
+    if (range.kind == ByteRange::Kind::kUnsatisfiable) {
+      response.set("Content-Range", "bytes */" + std::to_string(size));
+      throw HttpError(HTTPResponse::HTTP_REQUESTED_RANGE_NOT_SATISFIABLE, "range_not_satisfiable",
+                      "The range lies outside the " + std::to_string(size) + "-byte file.");
+    }
+    std::uint64_t first = 0;
+    std::uint64_t length = size;
+    if (range.kind == ByteRange::Kind::kPartial) {
+      first = range.first;
+      length = range.length();
+      response.setStatusAndReason(HTTPResponse::HTTP_PARTIAL_CONTENT);
+      response.set("Content-Range", "bytes " + std::to_string(range.first) + "-" +
+                                        std::to_string(range.last) + "/" + std::to_string(size));
+    } else {
+      response.setStatusAndReason(HTTPResponse::HTTP_OK);
+    }
+    response.setContentLength64(static_cast<Poco::Int64>(length));
+    std::ostream& out = response.send();
+    if (request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD) return;
+    std::vector<std::uint8_t> buffer(std::min<std::uint64_t>(kStreamBuffer, length));
+    std::uint64_t offset = first;
+    const std::uint64_t end = first + length;
+    while (offset < end && out) {
+      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), end - offset));
+      // After send() no second status can go out: a failure here reaches
+      // RequestHandler, which logs it and closes the connection.
+      unwrap(reader->read(offset, {buffer.data(), n}));
+      out.write(reinterpret_cast<const char*>(buffer.data()), static_cast<std::streamsize>(n));
+      offset += n;
+    }
+  }
+
+  Services s_;
+};
+
+}  // namespace
+
+void addStreamRoutes(Router& router, const Services& services) {
+  auto routes = std::make_shared<StreamRoutes>(services);
+  router.add("GET", "/api/recordings/{id}/playlist.m3u8",
+             route([routes](auto& rq, auto& rs, const PathParams& p) { routes->playlist(rq, rs, p); }));
+  router.add("GET", "/api/recordings/{id}/media.mp4",
+             route([routes](auto& rq, auto& rs, const PathParams& p) { routes->mediaBytes(rq, rs, p); }));
+  router.add("GET", "/api/recordings/{id}/poster.jpg",
+             route([routes](auto& rq, auto& rs, const PathParams& p) { routes->poster(rq, rs, p); }));
+}
+
+}  // namespace server

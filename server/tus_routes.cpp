@@ -1,0 +1,399 @@
+// tus 1.0 at /files: core, creation, creation-with-upload, termination,
+// expiration and checksum (sha1, sha256). See tus_uploads.h for concurrent
+// PATCHes and docs/server-tus.md for what this server decides where tus lets it.
+#include <array>
+#include <charconv>
+#include <sstream>
+
+#include <openssl/evp.h>
+#include <openssl/crypto.h>
+
+#include <Poco/Base64Decoder.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Timestamp.h>
+
+#include "server/api.h"
+#include "server/ingest_queue.h"
+#include "server/routes.h"
+#include "server/tus_uploads.h"
+#include "storage/recording_queries.h"
+#include "storage/uploads_repo.h"
+#include "storage/vault.h"
+
+namespace server {
+namespace {
+
+using Poco::Net::HTTPResponse;
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+constexpr std::string_view kTusVersion = "1.0.0";
+constexpr std::size_t kReadSize = 64 * 1024;
+constexpr std::size_t kAppendSize = 4 * 1024 * 1024;  // one fsync per 4 MiB
+constexpr std::size_t kMaxMetadataBytes = 4096;
+
+HttpError tusError(int status, std::string code, std::string message) {
+  return HttpError(static_cast<HTTPResponse::HTTPStatus>(status), std::move(code),
+                   std::move(message));
+}
+
+void setTusHeaders(HTTPServerResponse& response) {
+  response.set("Tus-Resumable", std::string(kTusVersion));
+}
+
+void requireTusVersion(const HTTPServerRequest& request, HTTPServerResponse& response) {
+  if (request.get("Tus-Resumable", "") != kTusVersion) {
+    response.set("Tus-Version", std::string(kTusVersion));
+    throw tusError(412, "unsupported_tus_version", "This server speaks tus 1.0.0 only.");
+  }
+}
+
+std::uint64_t headerNumber(const HTTPServerRequest& request, const std::string& name) {
+  const std::string text = request.get(name, "");
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || text.size() > 19 || ec != std::errc{} || end != text.data() + text.size()) {
+    throw tusError(400, "invalid_header", name + " must be a non-negative integer.");
+  }
+  return value;
+}
+
+std::string base64Decode(const std::string& text) {
+  std::istringstream in(text);
+  Poco::Base64Decoder decoder(in);
+  std::string out;
+  char c = 0;
+  while (decoder.get(c)) {
+    out.push_back(c);
+    if (out.size() > kMaxMetadataBytes) break;
+  }
+  return out;
+}
+
+// The recording id from Upload-Metadata ("key base64,key base64"). Other
+// keys (filename, filetype) are read past and never stored.
+storage::Id metadataRecording(const HTTPServerRequest& request) {
+  const std::string metadata = request.get("Upload-Metadata", "");
+  if (metadata.size() > kMaxMetadataBytes) {
+    throw tusError(400, "invalid_metadata", "Upload-Metadata is too long.");
+  }
+  std::istringstream pairs(metadata);
+  std::string pair;
+  while (std::getline(pairs, pair, ',')) {
+    while (!pair.empty() && pair.front() == ' ') pair.erase(0, 1);
+    const auto space = pair.find(' ');
+    if (pair.substr(0, space) != "recording_id") continue;
+    const std::string value = space == std::string::npos ? "" : base64Decode(pair.substr(space + 1));
+    if (auto id = storage::Id::parse(value)) return *id;
+    throw recordingNotFound();
+  }
+  throw tusError(400, "missing_recording_id",
+                 "Upload-Metadata must carry recording_id (base64), as returned on creation.");
+}
+
+std::string httpDate(std::int64_t unix_seconds) {
+  return Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(unix_seconds),
+                                         Poco::DateTimeFormat::HTTP_FORMAT);
+}
+
+struct Checksum {
+  const EVP_MD* md;
+  std::string expected;  // raw digest
+};
+
+std::optional<Checksum> requestChecksum(const HTTPServerRequest& request) {
+  const std::string header = request.get("Upload-Checksum", "");
+  if (header.empty()) return std::nullopt;
+  const auto space = header.find(' ');
+  const std::string algorithm = header.substr(0, space);
+  const EVP_MD* md = algorithm == "sha1" ? EVP_sha1() : algorithm == "sha256" ? EVP_sha256() : nullptr;
+  if (md == nullptr) {
+    throw tusError(400, "unsupported_checksum", "Upload-Checksum supports sha1 and sha256.");
+  }
+  if (space == std::string::npos) {
+    throw tusError(400, "invalid_header", "Upload-Checksum is \"algorithm base64-digest\".");
+  }
+  std::string digest = base64Decode(header.substr(space + 1));
+  if (digest.size() != static_cast<std::size_t>(EVP_MD_get_size(md))) {
+    throw tusError(400, "invalid_header", "Upload-Checksum's digest has the wrong length.");
+  }
+  return Checksum{md, std::move(digest)};
+}
+
+bool checksumMatches(const Checksum& checksum, const std::string& data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int size = 0;
+  if (EVP_Digest(data.data(), data.size(), digest.data(), &size, checksum.md, nullptr) != 1) {
+    throw std::runtime_error("EVP_Digest failed");
+  }
+  return size == checksum.expected.size() &&
+         CRYPTO_memcmp(digest.data(), checksum.expected.data(), size) == 0;
+}
+
+class TusRoutes {
+ public:
+  explicit TusRoutes(Services services) : s_(std::move(services)) {}
+
+  void options(HTTPServerRequest&, HTTPServerResponse& response) {
+    setTusHeaders(response);
+    response.set("Tus-Version", std::string(kTusVersion));
+    response.set("Tus-Extension",
+                 "creation,creation-with-upload,termination,expiration,checksum");
+    response.set("Tus-Max-Size", std::to_string(s_.uploads.max_bytes));
+    response.set("Tus-Checksum-Algorithm", "sha1,sha256");
+    sendNoContent(response);
+  }
+
+  void create(HTTPServerRequest& request, HTTPServerResponse& response) {
+    setTusHeaders(response);
+    const Principal who = uploadsCaller(s_, request);
+    requireTusVersion(request, response);
+    if (request.has("Upload-Defer-Length")) {
+      throw tusError(400, "length_required", "Send Upload-Length; deferred lengths are not supported.");
+    }
+    const std::uint64_t length = headerNumber(request, "Upload-Length");
+    const storage::Id recording = metadataRecording(request);
+    if (length > s_.uploads.max_bytes) {
+      throw tusError(413, "upload_too_large",
+                     "The file is larger than this server accepts (" +
+                         std::to_string(s_.uploads.max_bytes) + " bytes).");
+    }
+    const std::int64_t now = s_.now();
+    const acl::Date today = s_.clock->today();
+    reopenIfFailed(recording, who, now);
+    requireAllowed(who, recording, today, now);
+    std::uint64_t stored = 0;
+    std::vector<storage::Id> stale;
+    unwrap(s_.vault->read([&](storage::Database& db) -> storage::Status {
+      auto bytes = storage::storedBytesOf(db, who.person);
+      if (!bytes) return std::unexpected(bytes.error());
+      stored = *bytes;
+      auto open = storage::openUploadsOf(db, recording);
+      if (!open) return std::unexpected(open.error());
+      stale = std::move(*open);
+      return {};
+    }));
+    // One upload per recording: a client that lost its stored URL starts over,
+    // and the earlier attempt's bytes go (they no longer count to the quota).
+    for (const storage::Id& old : stale) {
+      s_.upload_registry->forget(old);
+      unwrap(s_.vault->removeUpload(old));
+    }
+    if (!stale.empty()) {
+      unwrap(s_.vault->read([&](storage::Database& db) -> storage::Status {
+        auto bytes = storage::storedBytesOf(db, who.person);
+        if (!bytes) return std::unexpected(bytes.error());
+        stored = *bytes;
+        return {};
+      }));
+    }
+    if (stored + length > s_.uploads.quota_bytes) {
+      throw tusError(413, "quota_exceeded",
+                     "This upload would take you over your storage quota; let older "
+                     "recordings end first or ask the school's administrator.");
+    }
+    const storage::Id upload =
+        unwrap(s_.vault->createUpload(recording, length, now, std::to_string(who.person)));
+    const std::int64_t expires = now + s_.uploads.expire_s;
+    unwrap(storage::setUploadExpiry(*s_.vault, upload, expires));
+    response.set("Location", "/files/" + upload.hex());
+    response.set("Upload-Expires", httpDate(expires));
+    std::uint64_t offset = 0;
+    if (request.getContentType() == "application/offset+octet-stream") {
+      offset = appendBody(request, response, who, upload, recording, length, 0);
+    }
+    response.set("Upload-Offset", std::to_string(offset));
+    response.setStatusAndReason(HTTPResponse::HTTP_CREATED);
+    response.setContentLength64(0);
+    response.send();
+  }
+
+  void head(HTTPServerRequest& request, HTTPServerResponse& response, const PathParams& params) {
+    setTusHeaders(response);
+    const Principal who = uploadsCaller(s_, request);
+    requireTusVersion(request, response);
+    const storage::UploadRow row = ownUpload(who, params);
+    const std::uint64_t offset = unwrap(s_.upload_registry->offset(row.id));
+    response.set("Upload-Offset", std::to_string(offset));
+    response.set("Upload-Length", std::to_string(row.length));
+    response.set("Upload-Expires", httpDate(row.expires_at));
+    response.set("Cache-Control", "no-store");
+    response.setStatusAndReason(HTTPResponse::HTTP_OK);
+    response.setContentLength64(0);
+    response.send();
+  }
+
+  void patch(HTTPServerRequest& request, HTTPServerResponse& response, const PathParams& params) {
+    setTusHeaders(response);
+    const Principal who = uploadsCaller(s_, request);
+    requireTusVersion(request, response);
+    if (request.getContentType() != "application/offset+octet-stream") {
+      throw tusError(415, "unsupported_media_type",
+                     "PATCH bodies must be application/offset+octet-stream.");
+    }
+    const storage::UploadRow row = ownUpload(who, params);
+    const std::uint64_t claimed = headerNumber(request, "Upload-Offset");
+    const std::uint64_t offset =
+        appendBody(request, response, who, row.id, row.recording, row.length, claimed);
+    response.set("Upload-Offset", std::to_string(offset));
+    response.set("Upload-Expires", httpDate(row.expires_at));
+    sendNoContent(response);
+  }
+
+  void terminate(HTTPServerRequest& request, HTTPServerResponse& response,
+                 const PathParams& params) {
+    setTusHeaders(response);
+    const Principal who = uploadsCaller(s_, request);
+    requireTusVersion(request, response);
+    const storage::UploadRow row = ownUpload(who, params);
+    s_.upload_registry->forget(row.id);
+    unwrap(s_.vault->removeUpload(row.id));
+    unwrap(s_.vault->audit(
+        {s_.now(), std::to_string(who.person), "terminate_upload", row.recording.hex(), "done", ""}));
+    sendNoContent(response);
+  }
+
+ private:
+  void reopenIfFailed(const storage::Id& recording, const Principal& who, std::int64_t now) {
+    auto status = s_.vault->status(recording);
+    if (status && *status == storage::RecordingStatus::kFailed) {
+      // Only the owner's own failed recording reopens; anything else stays as
+      // it is and the decision below answers 404.
+      (void)storage::reopenFailedRecording(*s_.vault, recording, who.person, now);
+    }
+  }
+
+  void requireAllowed(const Principal& who, const storage::Id& recording, acl::Date today,
+                      std::int64_t now) {
+    const acl::Decision decision = unwrap(
+        storage::checkAccess(*s_.vault, who.person, acl::Action::kUpload, recording, today, now));
+    if (!decision.allowed()) throw recordingNotFound();
+  }
+
+  // The upload named in the path, if it is the caller's and still open;
+  // otherwise the same 404 (unknown and forbidden alike), or 410 once expired.
+  storage::UploadRow ownUpload(const Principal& who, const PathParams& params) {
+    const storage::Id id = recordingIdParam(params, "upload");
+    std::optional<storage::UploadRow> row;
+    unwrap(s_.vault->read([&](storage::Database& db) -> storage::Status {
+      auto found = storage::findUpload(db, id);
+      if (!found) return std::unexpected(found.error());
+      row = *found;
+      return {};
+    }));
+    if (!row || row->completed) throw recordingNotFound();
+    const std::int64_t now = s_.now();
+    requireAllowed(who, row->recording, s_.clock->today(), now);
+    if (row->expires_at != 0 && row->expires_at < now) {
+      throw tusError(410, "upload_expired", "This upload expired; start it again.");
+    }
+    return *row;
+  }
+
+  // Appends the request body at `claimed` and returns the durable offset.
+  std::uint64_t appendBody(HTTPServerRequest& request, HTTPServerResponse& response,
+                           const Principal& who, const storage::Id& upload,
+                           const storage::Id& recording, std::uint64_t length,
+                           std::uint64_t claimed) {
+    const auto checksum = requestChecksum(request);
+    auto lease = unwrap(s_.upload_registry->acquire(upload));
+    if (!lease) {
+      throw tusError(423, "upload_locked", "Another request is writing this upload right now.");
+    }
+    std::uint64_t offset = lease->offset();
+    if (claimed != offset) {
+      response.set("Upload-Offset", std::to_string(offset));
+      throw tusError(409, "offset_mismatch",
+                     "Upload-Offset is " + std::to_string(claimed) + " but the server has " +
+                         std::to_string(offset) + " bytes; resume from there.");
+    }
+    const std::uint64_t room = length - offset;
+    if (request.hasContentLength() &&
+        static_cast<std::uint64_t>(request.getContentLength64()) > room) {
+      throw tusError(413, "exceeds_upload_length", "The body runs past Upload-Length.");
+    }
+    if (checksum && request.hasContentLength() &&
+        static_cast<std::uint64_t>(request.getContentLength64()) > s_.uploads.checksum_max_bytes) {
+      throw chunkTooLarge();
+    }
+    std::string buffer;
+    std::istream& in = request.stream();
+    std::array<char, kReadSize> chunk{};
+    std::uint64_t received = 0;
+    bool taken_over = false;
+    auto flush = [&] {
+      if (buffer.empty() || taken_over) return;
+      auto appended = unwrap(lease->append(
+          {reinterpret_cast<const std::uint8_t*>(buffer.data()), buffer.size()}));
+      if (!appended) taken_over = true;
+      else offset = *appended;
+      buffer.clear();
+    };
+    while (!taken_over && in) {
+      in.read(chunk.data(), chunk.size());
+      const auto got = static_cast<std::size_t>(in.gcount());
+      if (got == 0) break;
+      received += got;
+      if (received > room) {
+        throw tusError(413, "exceeds_upload_length", "The body runs past Upload-Length.");
+      }
+      lease->touch();
+      buffer.append(chunk.data(), got);
+      if (checksum && buffer.size() > s_.uploads.checksum_max_bytes) throw chunkTooLarge();
+      if (!checksum && buffer.size() >= kAppendSize) flush();
+    }
+    if (checksum && !checksumMatches(*checksum, buffer)) {
+      throw tusError(460, "checksum_mismatch",
+                     "The chunk does not match Upload-Checksum; nothing was stored. Send it again.");
+    }
+    flush();
+    if (taken_over) {
+      throw tusError(423, "upload_taken_over", "A newer request took over this upload.");
+    }
+    if (offset == length) finish(who, upload, recording, length);
+    return offset;
+  }
+
+  HttpError chunkTooLarge() const {
+    return tusError(413, "chunk_too_large",
+                    "With Upload-Checksum, send chunks of at most " +
+                        std::to_string(s_.uploads.checksum_max_bytes) + " bytes.");
+  }
+
+  void finish(const Principal& who, const storage::Id& upload, const storage::Id& recording,
+              std::uint64_t length) {
+    unwrap(storage::completeUpload(*s_.vault, upload, recording, s_.now(),
+                                   std::to_string(who.person)));
+    s_.upload_registry->forget(upload);
+    s_.ingest->submit(recording, upload, length);
+  }
+
+  Services s_;
+};
+
+}  // namespace
+
+void addTusRoutes(Router& router, const Services& services) {
+  auto tus = std::make_shared<TusRoutes>(services);
+  router.add("OPTIONS", "/files", route([tus](auto& rq, auto& rs, const PathParams&) {
+               tus->options(rq, rs);
+             }));
+  router.add("OPTIONS", "/files/{upload}", route([tus](auto& rq, auto& rs, const PathParams&) {
+               tus->options(rq, rs);
+             }));
+  router.add("POST", "/files", route([tus](auto& rq, auto& rs, const PathParams&) {
+               tus->create(rq, rs);
+             }));
+  router.add("HEAD", "/files/{upload}", route([tus](auto& rq, auto& rs, const PathParams& p) {
+               tus->head(rq, rs, p);
+             }));
+  router.add("PATCH", "/files/{upload}", route([tus](auto& rq, auto& rs, const PathParams& p) {
+               tus->patch(rq, rs, p);
+             }));
+  router.add("DELETE", "/files/{upload}", route([tus](auto& rq, auto& rs, const PathParams& p) {
+               tus->terminate(rq, rs, p);
+             }));
+}
+
+}  // namespace server

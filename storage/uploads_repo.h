@@ -1,0 +1,46 @@
+// The rows behind tus uploads: finding an upload, its expiry, marking it
+// complete (the recording moves to "processing" in the same transaction, so a
+// restart requeues its ingest), the owner's quota, and reopening a recording
+// whose ingest failed for a second upload.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "storage/vault.h"
+
+namespace storage {
+
+struct UploadRow {
+  Id id = Id::fromBytes({});
+  Id recording = Id::fromBytes({});
+  std::uint64_t length = 0;
+  std::int64_t expires_at = 0;  // unix seconds; 0: never
+  bool completed = false;
+};
+
+Result<std::optional<UploadRow>> findUpload(Database& db, const Id& upload);
+
+// Uploads of `recording` not yet completed.
+Result<std::vector<Id>> openUploadsOf(Database& db, const Id& recording);
+
+Status setUploadExpiry(Vault& vault, const Id& upload, std::int64_t expires_at);
+
+// The last byte is durable: the upload is complete and its recording
+// "processing", in one transaction, audited as upload_complete.
+Status completeUpload(Vault& vault, const Id& upload, const Id& recording, std::int64_t now,
+                      const std::string& actor);
+
+// Bytes `owner` holds: finished objects of their recordings plus the declared
+// lengths of their uploads in progress.
+Result<std::uint64_t> storedBytesOf(Database& db, acl::PersonId owner);
+
+// A recording whose ingest failed goes back to "uploading" (its failure
+// reason is cleared) so its owner can upload it again; audited as
+// reopen_upload. kInvalidArgument unless the recording is "failed" and owned
+// by `owner`.
+Status reopenFailedRecording(Vault& vault, const Id& recording, acl::PersonId owner,
+                             std::int64_t now);
+
+}  // namespace storage
