@@ -1,5 +1,6 @@
 #include "server/network_policy.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include <Poco/Exception.h>
@@ -30,10 +31,14 @@ std::string_view trim(std::string_view text) {
 std::optional<Cidr> Cidr::parse(std::string_view text) {
   text = trim(text);
   const auto slash = text.find('/');
-  Poco::Net::IPAddress network;
-  if (!Poco::Net::IPAddress::tryParse(std::string(text.substr(0, slash)), network)) {
+  const std::string_view address = text.substr(0, slash);
+  // inet_aton also reads "10.0.0" and "10" as addresses; in a list meant to
+  // fence off networks that is a typo, not a shorthand.
+  if (address.find(':') == std::string_view::npos && std::ranges::count(address, '.') != 3) {
     return std::nullopt;
   }
+  Poco::Net::IPAddress network;
+  if (!Poco::Net::IPAddress::tryParse(std::string(address), network)) return std::nullopt;
   const unsigned bits = network.family() == Poco::Net::IPAddress::IPv4 ? 32 : 128;
   unsigned prefix = bits;
   if (slash != std::string_view::npos) {
