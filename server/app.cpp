@@ -17,6 +17,7 @@
 #include "server/clock.h"
 #include "server/http_error.h"
 #include "server/http_service.h"
+#include "server/metrics.h"
 #include "server/services.h"
 #include "server/sweep.h"
 #include "server/json_log.h"
@@ -64,14 +65,18 @@ std::expected<Services, ConfigError> openServices(const Config& config) {
 std::unique_ptr<SweepScheduler> startSweeps(const Config& config, const Services& services) {
   return std::make_unique<SweepScheduler>(
       config.sweep_interval_s, [vault = services.vault, registry = services.upload_registry,
+                                metrics = services.metrics,
                                 grace = static_cast<std::int64_t>(config.upload_expire_s)] {
         Poco::Logger& log = Poco::Logger::get("lessonvault.sweep");
         const std::int64_t now = unixNow();
         auto report = sweepOnce(*vault, now, localDate(now), grace, registry.get());
         if (report) {
           log.information("sweep: " + describe(*report));
+          metrics->recordSweep(true, report->recordings_deleted, report->uploads_purged,
+                               report->failed_deleted, report->people.purged);
         } else {
           log.error("sweep failed (the next run resumes): " + report.error().toString());
+          metrics->recordSweep(false, 0, 0, 0, 0);
         }
       });
 }

@@ -48,8 +48,12 @@ std::unique_ptr<RequestHandler> internalError() {
 // Counts a handler in while it exists (Poco destroys it right after handleRequest returns).
 class CountedHandler : public Poco::Net::HTTPRequestHandler {
  public:
-  CountedHandler(std::unique_ptr<RequestHandler> inner, std::shared_ptr<std::atomic<int>> counter)
-      : inner_(std::move(inner)), counter_(std::move(counter)) {
+  CountedHandler(std::unique_ptr<RequestHandler> inner, std::shared_ptr<std::atomic<int>> counter,
+                 std::string pattern, const Router::Observer* observer)
+      : inner_(std::move(inner)),
+        counter_(std::move(counter)),
+        pattern_(std::move(pattern)),
+        observer_(observer) {
     ++*counter_;
   }
   ~CountedHandler() override { --*counter_; }
@@ -59,11 +63,20 @@ class CountedHandler : public Poco::Net::HTTPRequestHandler {
   void handleRequest(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) override {
     inner_->handleRequest(request, response);
+    if (observer_ && *observer_) {
+      try {
+        (*observer_)(pattern_, request.getMethod(), static_cast<int>(response.getStatus()));
+      } catch (const std::exception& e) {
+        Poco::Logger::get("lessonvault.http").error(std::string("request observer: ") + e.what());
+      }
+    }
   }
 
  private:
   std::unique_ptr<RequestHandler> inner_;
   std::shared_ptr<std::atomic<int>> counter_;
+  std::string pattern_;
+  const Router::Observer* observer_;
 };
 
 // "/" -> {}, "/a/b" -> {"a", "b"}, "/a/" -> {"a", ""}. `path` starts with '/'.
@@ -177,7 +190,9 @@ const Router::Route* Router::find(const std::vector<std::string_view>& segments,
   return best;
 }
 
-std::unique_ptr<RequestHandler> Router::route(const Poco::Net::HTTPServerRequest& request) const {
+std::unique_ptr<RequestHandler> Router::route(const Poco::Net::HTTPServerRequest& request,
+                                              std::string& pattern) const {
+  pattern = "unmatched";
   const std::string& uri = request.getURI();
   // Only origin-form targets ("/path?query") name our resources; "*" and absolute URIs do not.
   const Route* matched = nullptr;
@@ -190,6 +205,7 @@ std::unique_ptr<RequestHandler> Router::route(const Poco::Net::HTTPServerRequest
     return std::make_unique<ErrorHandler>(HTTPResponse::HTTP_NOT_FOUND, "not_found",
                                           "No such resource.");
   }
+  pattern = matched->pattern;
   auto factory = matched->methods.find(request.getMethod());
   if (factory == matched->methods.end() &&
       request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD) {
@@ -213,7 +229,9 @@ std::unique_ptr<RequestHandler> Router::route(const Poco::Net::HTTPServerRequest
 
 Poco::Net::HTTPRequestHandler* Router::createRequestHandler(
     const Poco::Net::HTTPServerRequest& request) {
-  return new CountedHandler(route(request), in_progress_);
+  std::string pattern;
+  auto handler = route(request, pattern);
+  return new CountedHandler(std::move(handler), in_progress_, std::move(pattern), &observer_);
 }
 
 }  // namespace server

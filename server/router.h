@@ -48,6 +48,13 @@ class Router : public Poco::Net::HTTPRequestHandlerFactory {
   Poco::Net::HTTPRequestHandler* createRequestHandler(
       const Poco::Net::HTTPServerRequest& request) override;
 
+  // Called after every request with the matched pattern ("unmatched" when none
+  // did), the method and the status sent: how /metrics counts requests. Set
+  // it before the server starts.
+  using Observer = std::function<void(const std::string& pattern, const std::string& method,
+                                      int status)>;
+  void setObserver(Observer observer) { observer_ = std::move(observer); }
+
   // Handlers created and not yet destroyed: requests being handled right now. HttpService
   // waits for this to reach 0 before it closes connections on stop. Thread-safe.
   int requestsInProgress() const { return *in_progress_; }
@@ -67,9 +74,12 @@ class Router : public Poco::Net::HTTPRequestHandlerFactory {
   const Route* find(const std::vector<std::string_view>& segments, PathParams& params) const;
 
   // The handler for `request`, an error handler included; never null.
-  std::unique_ptr<RequestHandler> route(const Poco::Net::HTTPServerRequest& request) const;
+  // `pattern` receives the matched route's pattern, or "unmatched".
+  std::unique_ptr<RequestHandler> route(const Poco::Net::HTTPServerRequest& request,
+                                        std::string& pattern) const;
 
   std::vector<Route> routes_;
+  Observer observer_;
   // Shared with the handlers, which count themselves in and out.
   std::shared_ptr<std::atomic<int>> in_progress_ = std::make_shared<std::atomic<int>>(0);
 };

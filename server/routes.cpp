@@ -2,7 +2,9 @@
 
 #include <memory>
 
+#include "server/api.h"
 #include "server/health_handler.h"
+#include "server/metrics.h"
 
 namespace server {
 
@@ -21,6 +23,22 @@ Router::Ptr makeRouter(const Services& services) {
   router->add("GET", "/healthz", [probe = services.is_healthy](const PathParams&) {
     return std::make_unique<HealthHandler>(probe);
   });
+  if (services.metrics) {
+    router->setObserver([metrics = services.metrics](const std::string& pattern,
+                                                     const std::string& method, int status) {
+      metrics->countRequest(pattern, method, status);
+    });
+    router->add("GET", "/metrics",
+                route([services](Poco::Net::HTTPServerRequest& request,
+                                 Poco::Net::HTTPServerResponse& response, const PathParams&) {
+                  // Counts only, but still the school's business: inside only.
+                  services.network->requireRecordings(request);
+                  const std::string text = services.metrics->render();
+                  response.setContentType("text/plain; version=0.0.4; charset=utf-8");
+                  response.setContentLength64(static_cast<Poco::Int64>(text.size()));
+                  response.sendBuffer(text.data(), text.size());
+                }));
+  }
   if (services.vault) {
     addRecordingRoutes(*router, services);
     addCollaborationRoutes(*router, services);

@@ -22,6 +22,7 @@ class Vault;
 namespace server {
 
 class IngestQueue;
+class Metrics;
 class UploadRegistry;
 class ViewTracker;
 
@@ -52,6 +53,8 @@ struct Services {
   std::shared_ptr<IngestQueue> ingest;
   std::shared_ptr<UploadRegistry> upload_registry;
   std::shared_ptr<ViewTracker> views;
+  // Counters and gauges for GET /metrics; null: no /metrics route.
+  std::shared_ptr<Metrics> metrics;
   // R4: who may reach recordings, log in and upload (by default: this machine only).
   std::shared_ptr<const NetworkPolicy> network = std::make_shared<NetworkPolicy>(
       *parseCidrList("127.0.0.0/8,::1"), *parseCidrList("127.0.0.0/8,::1"), std::vector<Cidr>{});

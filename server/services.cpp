@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "server/ingest_queue.h"
+#include "server/metrics.h"
 #include "server/network_policy.h"
 #include "server/tus_uploads.h"
 #include "server/view_tracker.h"
@@ -47,6 +48,22 @@ storage::Result<Services> makeServices(const Config& config,
       cidrs(config.recordings_allow, "server.recordings_allow"),
       cidrs(uploads_allow, "server.uploads_allow"),
       cidrs(config.trusted_proxies, "server.trusted_proxies"));
+  services.metrics = std::make_shared<Metrics>();
+  services.metrics->setSources({
+      .ingest_queued = [q = services.ingest] { return q->stats().queued; },
+      .ingest_running = [q = services.ingest] { return q->stats().running; },
+      .ingest_done =
+          [q = services.ingest] {
+            const IngestStats s = q->stats();
+            return std::tuple{s.succeeded, s.failed, s.seconds_total};
+          },
+      .audit_chain_length =
+          [vault] {
+            auto head = vault->auditHead();
+            return head ? head->seq : std::int64_t{-1};
+          },
+      .uploads_open = [r = services.upload_registry] { return std::uint64_t{r->openCount()}; },
+  });
   return services;
 }
 

@@ -10,6 +10,7 @@
 #include "media/hls.h"
 #include "server/api.h"
 #include "server/http_range.h"
+#include "server/metrics.h"
 #include "server/routes.h"
 #include "server/view_tracker.h"
 #include "storage/recording_queries.h"
@@ -104,6 +105,7 @@ class StreamRoutes {
     response.setContentLength64(static_cast<Poco::Int64>(length));
     std::ostream& out = response.send();
     if (request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD) return;
+    const StreamGuard streaming(s_.metrics.get());
     std::vector<std::uint8_t> buffer(std::min<std::uint64_t>(kStreamBuffer, length));
     std::uint64_t offset = first;
     const std::uint64_t end = first + length;

@@ -15,6 +15,7 @@
 
 #include "server/api.h"
 #include "server/ingest_queue.h"
+#include "server/metrics.h"
 #include "server/routes.h"
 #include "server/tus_uploads.h"
 #include "storage/recording_queries.h"
@@ -326,8 +327,12 @@ class TusRoutes {
       if (buffer.empty() || taken_over) return;
       auto appended = unwrap(lease->append(
           {reinterpret_cast<const std::uint8_t*>(buffer.data()), buffer.size()}));
-      if (!appended) taken_over = true;
-      else offset = *appended;
+      if (!appended) {
+        taken_over = true;
+      } else {
+        if (s_.metrics) s_.metrics->addUploadBytes(*appended - offset);
+        offset = *appended;
+      }
       buffer.clear();
     };
     while (!taken_over && in) {
