@@ -13,6 +13,7 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionCallback.h>
 
+#include "server/auth_service.h"
 #include "server/http_service.h"
 #include "server/json_log.h"
 #include "server/routes.h"
@@ -47,6 +48,7 @@ std::expected<Services, ConfigError> openServices(const Config& config) {
   }
   Services services;
   services.vault = std::move(*vault);
+  services.auth = std::make_shared<AuthService>(services.vault, AuthSettings::fromConfig(config));
   services.is_healthy = [vault = services.vault] { return vault->healthCheck().has_value(); };
   return services;
 }

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "server/auth_routes.h"
 #include "server/health_handler.h"
 
 namespace server {
@@ -11,6 +12,7 @@ Router::Ptr makeRouter(const Services& services) {
   router->add("GET", "/healthz", [probe = services.is_healthy](const PathParams&) {
     return std::make_unique<HealthHandler>(probe);
   });
+  if (services.auth) addAuthRoutes(*router, services.auth);
   return router;
 }
 
