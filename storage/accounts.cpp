@@ -469,4 +469,33 @@ Result<int> recoveryCodesLeft(Vault& vault, std::string_view account) {
   return left;
 }
 
+Result<std::optional<acl::PersonId>> personByExternalId(Vault& vault,
+                                                       std::string_view external_id) {
+  std::optional<acl::PersonId> person;
+  if (auto done = vault.read([&](Database& db) -> Status {
+        auto select = db.prepare("SELECT id FROM people WHERE external_id = ?1");
+        if (!select) return std::unexpected(select.error());
+        auto row = select->bind(1, external_id).step();
+        if (!row) return std::unexpected(row.error());
+        if (*row) person = select->columnInt(0);
+        return {};
+      });
+      !done) {
+    return std::unexpected(done.error());
+  }
+  return person;
+}
+
+Status grantRole(Vault& vault, acl::PersonId person, acl::Role role, std::int64_t now,
+                 const std::string& actor) {
+  return vault.transact([&](Database& db, const Vault::Auditor& audit) -> Status {
+    auto insert = db.prepare("INSERT OR IGNORE INTO person_roles (person_id, role) VALUES (?1, ?2)");
+    if (!insert) return std::unexpected(insert.error());
+    LV_TRY(insert->bind(1, person).bind(2, acl::roleName(role)).run());
+    if (db.changes() == 0) return {};
+    return audit({now, actor, "grant_role", std::to_string(person), "done",
+                  std::string(acl::roleName(role))});
+  });
+}
+
 }  // namespace storage

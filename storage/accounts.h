@@ -111,6 +111,15 @@ Status unlockAccount(Vault& vault, std::string_view account, std::int64_t now,
 Status deactivateAccount(Vault& vault, std::string_view account, std::int64_t now,
                          const std::string& actor);
 
+// --- for the operator CLI ---
+// The person with the school's `external_id`, if any.
+Result<std::optional<acl::PersonId>> personByExternalId(Vault& vault, std::string_view external_id);
+// Gives `person` the role (audited as grant_role on the person, with the role
+// as reason); nothing changes when they hold it already. A later roster
+// import sets roles to the file's again.
+Status grantRole(Vault& vault, acl::PersonId person, acl::Role role, std::int64_t now,
+                 const std::string& actor);
+
 // --- login bookkeeping ---
 struct LockoutPolicy {
   int threshold = 5;                    // failures in a row that lock the account
