@@ -9,14 +9,21 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 config=server/lessonvault.properties
 build/bin/lessonvault-admin --config "$config" init
+# On first start this creates the account "admin" and prints its one-time
+# password (once: note it now); later starts say there is nothing to do.
+build/bin/lessonvault-admin --config "$config" bootstrap-admin
 
 cat <<TXT
 
 LessonVault is starting (development mode: plain HTTP on 127.0.0.1 only).
   Open:      http://127.0.0.1:8080/healthz
   Data:      ./var/data (encrypted), database ./var/lessonvault.db, key ./var/keys
-  Log in:    accounts and the web app are not built yet; the operator CLI is
-             build/bin/lessonvault-admin --config $config --help
+  Log in:    as "admin" with the one-time password printed above (first start only):
+               curl -i -H 'Origin: http://127.0.0.1:8080' \\
+                 --data '{"username":"admin","password":"..."}' http://127.0.0.1:8080/api/login
+             then change it (POST /api/me/password) and set up TOTP (POST /api/me/totp);
+             the web app is not built yet. Lost it? build/bin/lessonvault-admin --config
+             $config reset-password admin (with the server stopped).
   Stop:      Ctrl-C (or SIGTERM)
 
 TXT

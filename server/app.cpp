@@ -15,7 +15,7 @@
 
 #include "media/probe.h"
 #include "server/clock.h"
-#include "server/http_error.h"
+#include "server/auth_service.h"
 #include "server/http_service.h"
 #include "server/metrics.h"
 #include "server/services.h"
@@ -51,12 +51,6 @@ std::expected<Services, ConfigError> openServices(const Config& config) {
   }
   auto services = makeServices(config, std::shared_ptr<storage::Vault>(std::move(*vault)));
   if (!services) return std::unexpected(ConfigError{"", "storage: " + services.error().toString()});
-  // Until accounts exist nobody is signed in: every route that needs a caller
-  // answers 401.
-  services->authenticate = [](Poco::Net::HTTPServerRequest&) -> Principal {
-    throw HttpError(Poco::Net::HTTPResponse::HTTP_UNAUTHORIZED, "not_authenticated",
-                    "Sign in first.");
-  };
   return std::move(*services);
 }
 

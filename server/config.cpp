@@ -19,6 +19,7 @@
 
 #include "acl/consent.h"
 #include "server/network_policy.h"
+#include "acl/people.h"
 
 namespace server {
 
@@ -103,6 +104,39 @@ std::optional<std::string> checkCidrs(const std::string& value) {
          value + "\"";
 }
 
+std::optional<std::string> checkOrigin(const std::string& value) {
+  // scheme://host[:port], nothing after: what a browser sends in Origin.
+  const std::string expected =
+      "expected an origin such as https://lessonvault.school.nl (scheme, host and optional port, "
+      "no path), got \"" + value + "\"";
+  std::string_view rest(value);
+  if (rest.starts_with("https://")) {
+    rest.remove_prefix(8);
+  } else if (rest.starts_with("http://")) {
+    rest.remove_prefix(7);
+  } else {
+    return expected;
+  }
+  const bool plain = !rest.empty() && std::ranges::all_of(rest, [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) ||
+           std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
+           c == '[' || c == ']';
+  });
+  if (!plain) return expected;
+  return std::nullopt;
+}
+
+std::optional<std::string> checkRoles(const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  for (const auto& name : splitCategories(value)) {
+    if (!acl::parseRole(name)) {
+      return "expected comma-separated roles among admin, privacy_officer, staff, guardian, "
+             "pupil (or empty), got \"" + value + "\"";
+    }
+  }
+  return std::nullopt;
+}
+
 // The one list of keys: reading, validation, typo detection and --help all come from it.
 // Adding a key means adding a Config member and one row here.
 const std::array kKeys = std::to_array<KeySpec>({
@@ -171,10 +205,44 @@ const std::array kKeys = std::to_array<KeySpec>({
      "Largest video accepted: pixels on the shorter side.", false, 16, 16384, nullptr},
     {"media.ingest_workers", &Config::ingest_workers,
      "Uploads ingested at the same time (each uses about one core).", false, 1, 16, nullptr},
+    {"server.public_origin", &Config::public_origin,
+     "The origin browsers reach the service at (scheme://host[:port]); every state-changing "
+     "request must send it as its Origin header.",
+     false, 0, 0, checkOrigin},
+    {"auth.scrypt_log_n", &Config::scrypt_log_n,
+     "Password hashing cost: scrypt N = 2^n with r=8, p=1 (17: 128 MiB and about 0.5 s per "
+     "hash). Stored hashes keep their own cost, so changing it affects new hashes only.",
+     false, 10, 20, nullptr},
+    {"auth.max_concurrent_hashes", &Config::max_concurrent_hashes,
+     "Most password hashes computed at the same time; more logins wait (bounds memory).", false,
+     1, 64, nullptr},
+    {"auth.password_min_length", &Config::password_min_length,
+     "Shortest password accepted, in characters.", false, 8, 128, nullptr},
+    {"auth.session_idle_s", &Config::session_idle_s,
+     "A session ends after this many seconds without a request.", false, 60, 86400, nullptr},
+    {"auth.session_absolute_s", &Config::session_absolute_s,
+     "A session ends this many seconds after login, however active.", false, 300, 604800,
+     nullptr},
+    {"auth.totp_required_roles", &Config::totp_required_roles,
+     "Roles that must use a second factor (TOTP), comma-separated; empty: optional for all.",
+     false, 0, 0, checkRoles},
+    {"auth.lockout_threshold", &Config::lockout_threshold,
+     "Failed logins in a row that lock an account.", false, 1, 100, nullptr},
+    {"auth.lockout_s", &Config::lockout_s,
+     "Seconds the first lockout of an account lasts; each further one in a row doubles, up to "
+     "a day.",
+     false, 1, 86400, nullptr},
+    {"auth.address_lockout_threshold", &Config::address_lockout_threshold,
+     "Failed logins from one client address, within auth.address_lockout_s of each other, that "
+     "block that address. Keep it well above auth.lockout_threshold when the school's users "
+     "share an address.",
+     false, 1, 100000, nullptr},
+    {"auth.address_lockout_s", &Config::address_lockout_s,
+     "Seconds a client address stays blocked.", false, 1, 86400, nullptr},
 });
 
-constexpr std::array<std::string_view, 5> kCheckedSections = {"server", "storage", "log", "school",
-                                                              "media"};
+constexpr std::array<std::string_view, 6> kCheckedSections = {"server", "storage", "log",
+                                                              "school", "media",  "auth"};
 
 std::optional<std::string> parseInteger(const std::string& text, long min, long max, long& value) {
   const char* end = text.data() + text.size();

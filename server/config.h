@@ -1,7 +1,8 @@
 // Server configuration: the properties file is read once, at start-up, into a plain Config
 // that is passed down; no module reads configuration on its own.
 //
-// Every key under the prefixes "server.", "storage.", "log." and "school." must be known:
+// Every key under the prefixes "server.", "storage.", "log.", "school.", "media." and "auth."
+// must be known:
 // an unknown key there is a typo and stops start-up, like a bad or missing value does. Each
 // error names the key and says what was expected. Values are taken literally (no ${...}
 // expansion, surrounding whitespace trimmed); relative paths are kept as given, so they
@@ -53,6 +54,19 @@ struct Config {
       "127.0.0.0/8,::1,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7";
   std::string uploads_allow;           // server.uploads_allow; empty: as recordings_allow
   std::string trusted_proxies;         // server.trusted_proxies; empty: none
+  // server.public_origin: the origin browsers use for the service; state-changing
+  // requests must carry it in their Origin header (CSRF).
+  std::string public_origin = "http://127.0.0.1:8080";
+  int scrypt_log_n = 17;                  // auth.scrypt_log_n: scrypt N = 2^n (r=8, p=1)
+  int max_concurrent_hashes = 2;          // auth.max_concurrent_hashes
+  int password_min_length = 12;           // auth.password_min_length
+  int session_idle_s = 1800;              // auth.session_idle_s
+  int session_absolute_s = 43200;         // auth.session_absolute_s
+  std::string totp_required_roles = "admin,privacy_officer";  // auth.totp_required_roles
+  int lockout_threshold = 5;              // auth.lockout_threshold
+  int lockout_s = 300;                    // auth.lockout_s
+  int address_lockout_threshold = 30;     // auth.address_lockout_threshold
+  int address_lockout_s = 300;            // auth.address_lockout_s
 };
 
 // Where time zone names are looked up; a name must be a relative path below it.
@@ -76,6 +90,7 @@ std::expected<Config, ConfigError> loadConfigFile(const std::string& path);
 
 // The entries of school.consent_categories (validated at load).
 std::vector<std::string> splitCategories(const std::string& text);
+// Also used for auth.totp_required_roles (validated at load; empty: none).
 
 // One paragraph per key (name, default, meaning) for `lessonvault --help`.
 std::string describeConfigKeys();

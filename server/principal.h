@@ -18,6 +18,10 @@ struct Principal {
   // start: every route but /api/me, /api/me/password and /api/logout answers
   // 403 password_change_required.
   bool must_change_password = false;
+  // True while the account's roles require TOTP (auth.totp_required_roles) and
+  // none is enrolled: the same routes as above, plus /api/me/totp and
+  // /api/me/totp/confirm, are open; every other answers 403 totp_enrollment_required.
+  bool must_enroll_totp = false;
 };
 
 }  // namespace server

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "server/api.h"
+#include "server/auth_routes.h"
 #include "server/health_handler.h"
 #include "server/metrics.h"
 
@@ -45,6 +46,7 @@ Router::Ptr makeRouter(const Services& services) {
     addStreamRoutes(*router, services);
     addTusRoutes(*router, services);
   }
+  if (services.auth) addAuthRoutes(*router, services.auth);
   return router;
 }
 

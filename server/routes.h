@@ -33,12 +33,16 @@ struct UploadLimits {
   std::int64_t expire_s = 7 * 24 * 3600;    // an unfinished upload is purged after this
   std::size_t checksum_max_bytes = 64 << 20;  // a PATCH with Upload-Checksum is verified in memory
 };
+class AuthService;
 
 // What the routes need from the rest of the process. Filled in by the application at
 // start-up (see openServices in app.cpp) and by tests; copied into the routes.
 struct Services {
   // The encrypted store; null only in tests that need no storage.
   std::shared_ptr<storage::Vault> vault;
+  // Logins, sessions and accounts (server/auth_service.h); null only in tests
+  // that need no accounts (then no auth route is registered).
+  std::shared_ptr<AuthService> auth;
   // Answers GET /healthz.
   std::function<bool()> is_healthy = [] { return true; };
   // Who sent the request: throws HttpError 401 not_authenticated without a live

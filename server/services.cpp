@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "server/auth_service.h"
 #include "server/ingest_queue.h"
 #include "server/metrics.h"
 #include "server/network_policy.h"
@@ -32,6 +33,11 @@ storage::Result<Services> makeServices(const Config& config,
   Services services;
   services.vault = vault;
   services.is_healthy = [vault] { return vault->healthCheck().has_value(); };
+  auto auth = std::make_shared<AuthService>(vault, AuthSettings::fromConfig(config));
+  services.auth = auth;
+  services.authenticate = [auth](Poco::Net::HTTPServerRequest& request) {
+    return requireSession(*auth, request, auth->now());
+  };
   services.caps = {config.max_days_teacher_training, config.max_days_student_support};
   services.uploads.max_bytes = static_cast<std::uint64_t>(config.upload_max_mib) << 20;
   services.uploads.quota_bytes = static_cast<std::uint64_t>(config.upload_quota_mib) << 20;

@@ -121,6 +121,11 @@ Result<SecretKey> unwrapKey(const WrappedKey& wrapped, std::string_view label, B
 }
 
 constexpr std::string_view kAuditWrapLabel = "lessonvault audit key v1";
+constexpr std::string_view kNamedWrapLabel = "lessonvault named key v1";
+
+Bytes nameBytes(std::string_view name) {
+  return Bytes(reinterpret_cast<const std::uint8_t*>(name.data()), name.size());
+}
 
 }  // namespace
 
@@ -221,6 +226,16 @@ Result<WrappedKey> wrapAuditKey(const SecretKey& audit_key, const Id& master_key
 
 Result<SecretKey> unwrapAuditKey(const WrappedKey& wrapped, const KeyRing& ring) {
   return unwrapKey(wrapped, kAuditWrapLabel, {}, ring, "audit key");
+}
+
+Result<WrappedKey> wrapNamedKey(const SecretKey& key, std::string_view name,
+                                const Id& master_key_id, const SecretKey& master_key) {
+  return wrapKey(key, kNamedWrapLabel, nameBytes(name), master_key_id, master_key);
+}
+
+Result<SecretKey> unwrapNamedKey(const WrappedKey& wrapped, std::string_view name,
+                                 const KeyRing& ring) {
+  return unwrapKey(wrapped, kNamedWrapLabel, nameBytes(name), ring, std::string(name));
 }
 
 }  // namespace storage

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/crypto.h"
@@ -61,5 +62,13 @@ Result<SecretKey> unwrapDataKey(const WrappedKey& wrapped, const Id& recording_i
 Result<WrappedKey> wrapAuditKey(const SecretKey& audit_key, const Id& master_key_id,
                                 const SecretKey& master_key);
 Result<SecretKey> unwrapAuditKey(const WrappedKey& wrapped, const KeyRing& ring);
+
+// Other service keys kept in the secrets table (e.g. "accounts_key", which
+// encrypts TOTP secrets), wrapped with their own label ("lessonvault named key
+// v1" || name || master key id), so a key moved to another name does not open.
+Result<WrappedKey> wrapNamedKey(const SecretKey& key, std::string_view name,
+                                const Id& master_key_id, const SecretKey& master_key);
+Result<SecretKey> unwrapNamedKey(const WrappedKey& wrapped, std::string_view name,
+                                 const KeyRing& ring);
 
 }  // namespace storage

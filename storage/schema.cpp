@@ -7,7 +7,7 @@ namespace storage {
 namespace {
 
 // Append only: a released migration is never edited, only followed by another.
-constexpr std::array<std::string_view, 5> kMigrations = {
+constexpr std::array<std::string_view, 6> kMigrations = {
     // 1: the storage core — recordings' core columns, wrapped data keys,
     // finished objects, uploads in progress, tombstones of deleted recordings.
     R"sql(
@@ -184,7 +184,45 @@ CREATE TABLE ingest_failures (
   at           INTEGER NOT NULL
 ) STRICT;
 )sql",
-    // 5: the service: tus uploads in progress, deletion receipts, erasure
+    // 5: accounts and sessions (storage/accounts.h). Secrets are never stored
+    // as given: passwords as self-describing scrypt hashes, session tokens and
+    // recovery codes as SHA-256 hashes, TOTP secrets encrypted under the
+    // service key "accounts_key" (wrapped under the master key). A person's
+    // account goes with the person (retention, R19).
+    R"sql(
+CREATE TABLE accounts (
+  id                   TEXT PRIMARY KEY CHECK (length(id) = 32),
+  person_id            INTEGER NOT NULL UNIQUE REFERENCES people (id) ON DELETE CASCADE,
+  username             TEXT NOT NULL UNIQUE,
+  password_hash        TEXT NOT NULL CHECK (password_hash GLOB '$scrypt$*'),
+  must_change_password INTEGER NOT NULL CHECK (must_change_password IN (0, 1)),
+  active               INTEGER NOT NULL CHECK (active IN (0, 1)),
+  language             TEXT NOT NULL DEFAULT 'nl' CHECK (language IN ('nl', 'en')),
+  totp_secret          BLOB,
+  totp_pending         BLOB,
+  totp_last_step       INTEGER NOT NULL DEFAULT 0,
+  failed_logins        INTEGER NOT NULL DEFAULT 0 CHECK (failed_logins >= 0),
+  lockouts             INTEGER NOT NULL DEFAULT 0 CHECK (lockouts >= 0),
+  locked_until         INTEGER NOT NULL DEFAULT 0,
+  created_at           INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE sessions (
+  token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
+  account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  last_seen  INTEGER NOT NULL,
+  csrf_token TEXT NOT NULL CHECK (length(csrf_token) = 64)
+) STRICT;
+CREATE INDEX sessions_by_account ON sessions (account_id);
+
+CREATE TABLE recovery_codes (
+  account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  code_hash  BLOB NOT NULL CHECK (length(code_hash) = 32),
+  PRIMARY KEY (account_id, code_hash)
+) STRICT;
+)sql",
+    // 6: the service: tus uploads in progress, deletion receipts, erasure
     // requests (R14).
     R"sql(
 ALTER TABLE uploads ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;

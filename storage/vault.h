@@ -147,6 +147,11 @@ class Vault {
   Status retireMasterKey(const Id& key, std::int64_t now, const std::string& actor);
   Result<Id> activeMasterKey();
   std::vector<Id> masterKeys();
+  // A random 256-bit key for a service of the program (`name` is a code, e.g.
+  // "accounts_key"), created on first use and stored only wrapped under the
+  // active master key in the secrets table; rotation re-wraps it with the
+  // others. The same key for the same name for the life of the database.
+  Result<SecretKey> serviceKey(std::string_view name);
 
   // --- deletion ---
   // Destroys the recording for good, in an order a crash cannot reverse: the
@@ -191,6 +196,9 @@ class Vault {
         std::unique_ptr<Database> db);
   Result<SecretKey> dataKeyLocked(const Id& recording);
   Result<Id> activeMasterKeyLocked();
+  // Re-wraps every service key (serviceKey()) under `new_key`, inside the
+  // rotation's transaction.
+  Status rewrapServiceKeysLocked(const KeyRing& ring, const Id& new_id, const SecretKey& new_key);
   Result<Id> uploadRecordingLocked(const Id& upload);
   Status removeFilesAndRowsLocked(const Id& recording);
   Status removeOrphanFiles();

@@ -24,6 +24,59 @@ std::vector<Id> Vault::masterKeys() {
   return ring_.ids();
 }
 
+Result<SecretKey> Vault::serviceKey(std::string_view name) {
+  if (name.empty() || name == "audit_key") {
+    return fail(ErrorCode::kInvalidArgument, "not a service key name");
+  }
+  std::lock_guard lock(mutex_);
+  auto select = db_->prepare("SELECT master_key_id, wrapped FROM secrets WHERE name = ?1");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, name).step();
+  if (!row) return std::unexpected(row.error());
+  if (*row) {
+    auto master = Id::parse(select->columnText(0));
+    if (!master) return fail(ErrorCode::kDatabase, "malformed master key id for a service key");
+    return unwrapNamedKey(WrappedKey{*master, select->columnBlob(1)}, name, ring_);
+  }
+  select->reset();
+  auto master_id = activeMasterKeyLocked();
+  if (!master_id) return std::unexpected(master_id.error());
+  auto key = SecretKey::random();
+  if (!key) return std::unexpected(key.error());
+  auto wrapped = wrapNamedKey(*key, name, *master_id, *ring_.find(*master_id));
+  if (!wrapped) return std::unexpected(wrapped.error());
+  auto insert =
+      db_->prepare("INSERT INTO secrets (name, master_key_id, wrapped) VALUES (?1, ?2, ?3)");
+  if (!insert) return std::unexpected(insert.error());
+  LV_TRY(insert->bind(1, name).bind(2, master_id->hex()).bindBlob(3, wrapped->blob).run());
+  return key;
+}
+
+Status Vault::rewrapServiceKeysLocked(const KeyRing& ring, const Id& new_id,
+                                      const SecretKey& new_key) {
+  std::vector<std::pair<std::string, WrappedKey>> keys;
+  auto select =
+      db_->prepare("SELECT name, master_key_id, wrapped FROM secrets WHERE name <> 'audit_key'");
+  if (!select) return std::unexpected(select.error());
+  LV_TRY(select->forEachRow([&](const Statement& s) -> Status {
+    auto master = Id::parse(s.columnText(1));
+    if (!master) return fail(ErrorCode::kDatabase, "malformed master key id in secrets");
+    keys.emplace_back(s.columnText(0), WrappedKey{*master, s.columnBlob(2)});
+    return {};
+  }));
+  auto update =
+      db_->prepare("UPDATE secrets SET master_key_id = ?2, wrapped = ?3 WHERE name = ?1");
+  if (!update) return std::unexpected(update.error());
+  for (const auto& [name, wrapped] : keys) {
+    auto key = unwrapNamedKey(wrapped, name, ring);
+    if (!key) return std::unexpected(key.error());
+    auto rewrapped = wrapNamedKey(*key, name, new_id, new_key);
+    if (!rewrapped) return std::unexpected(rewrapped.error());
+    LV_TRY(update->bind(1, name).bind(2, new_id.hex()).bindBlob(3, rewrapped->blob).run());
+  }
+  return {};
+}
+
 Result<RotationResult> Vault::rotateMasterKey(std::int64_t now, const std::string& actor) {
   std::lock_guard lock(mutex_);
   // The new key file is durable before any data key depends on it. A crash
@@ -72,6 +125,7 @@ Result<RotationResult> Vault::rotateMasterKey(std::int64_t now, const std::strin
       db_->prepare("UPDATE secrets SET master_key_id = ?1, wrapped = ?2 WHERE name = 'audit_key'");
   if (!secret) return std::unexpected(secret.error());
   LV_TRY(secret->bind(1, new_id->hex()).bindBlob(2, audit_wrapped->blob).run());
+  LV_TRY(rewrapServiceKeysLocked(*ring, *new_id, *new_key));
   auto active = db_->prepare("UPDATE settings SET value = ?1 WHERE name = 'active_master_key'");
   if (!active) return std::unexpected(active.error());
   LV_TRY(active->bind(1, new_id->hex()).run());

@@ -111,6 +111,60 @@ for needle in "at most 180 days (teacher training) or 365 days" "1 staff, 1 pupi
   [[ $register == *"$needle"* ]] || fail "register lacks '$needle': $register"
 done
 
+# Accounts: the first admin (scripts/run.sh), then accounts for roster people,
+# reset, unlock, deactivate. A cheap scrypt keeps this quick; hashes carry their cost.
+echo "auth.scrypt_log_n = 10" >> "$tmp/lv.properties"
+boot=$(expect 0 "one-time password for admin: " "$admin" "${cfg[@]}" bootstrap-admin) || exit 1
+[[ $boot =~ password\ for\ admin:\ ([a-z2-9-]{23}) ]] || fail "no password printed: $boot"
+admin_password=${BASH_REMATCH[1]}
+expect 0 "nothing to do" "$admin" "${cfg[@]}" bootstrap-admin > /dev/null
+[[ $(sqlite3 "$tmp/var/lv.db" "SELECT count(*) FROM accounts a JOIN person_roles r
+      ON r.person_id = a.person_id JOIN people p ON p.id = a.person_id WHERE a.username = 'admin'
+      AND r.role = 'admin' AND a.must_change_password = 1 AND p.display_name = 'Beheerder'") == 1 ]] ||
+  fail "bootstrap-admin did not create a Beheerder admin who must change the password"
+# The printed password logs in to the real server, into a session that must change it.
+"$server" "${cfg[@]}" > "$tmp/server2.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do grep -q "listening on" "$tmp/server2.log" && break; sleep 0.1; done
+url=$(grep -o 'listening on http://[0-9.:]*' "$tmp/server2.log" | head -1 | sed 's/listening on //')
+[[ -n $url ]] || fail "server did not start: $(cat "$tmp/server2.log")"
+login=$(curl -s -i -H "Origin: http://127.0.0.1:8080" -X POST \
+  --data "{\"username\":\"admin\",\"password\":\"$admin_password\"}" "$url/api/login")
+kill -TERM "$server_pid"; wait "$server_pid"
+[[ $login == *"HTTP/1.1 200"* && $login == *"__Host-lv_session="* &&
+   $login == *'"must_change_password":true'* ]] || fail "admin could not log in: $login"
+
+expect 0 "one-time password for anna" "$admin" "${cfg[@]}" create-account T-001 anna > /dev/null
+expect 1 "username is taken" "$admin" "${cfg[@]}" create-account L-100 Anna > /dev/null
+expect 1 "already has an account" "$admin" "${cfg[@]}" create-account T-001 anna2 > /dev/null
+expect 1 'no person with external id "X-9"' "$admin" "${cfg[@]}" create-account X-9 x99 > /dev/null
+expect 1 "username: expected 3 to 64" "$admin" "${cfg[@]}" create-account L-100 "no spaces" > /dev/null
+expect 64 "--role wants" "$admin" "${cfg[@]}" create-account O-500 eva --role king > /dev/null
+expect 64 "expected 2 argument(s)" "$admin" "${cfg[@]}" create-account O-500 > /dev/null
+expect 0 "one-time password for eva" "$admin" "${cfg[@]}" create-account O-500 eva --role privacy_officer > /dev/null
+[[ $(sqlite3 "$tmp/var/lv.db" "SELECT group_concat(role) FROM person_roles r JOIN people p
+      ON p.id = r.person_id WHERE p.external_id = 'O-500' ORDER BY role") == *privacy_officer* ]] ||
+  fail "--role did not give the role"
+before=$(sqlite3 "$tmp/var/lv.db" "SELECT password_hash FROM accounts WHERE username = 'anna'")
+sqlite3 "$tmp/var/lv.db" "UPDATE accounts SET must_change_password = 0 WHERE username = 'anna'"
+expect 0 "one-time password for anna" "$admin" "${cfg[@]}" reset-password ANNA > /dev/null
+[[ $(sqlite3 "$tmp/var/lv.db" "SELECT password_hash <> '$before' AND must_change_password = 1
+      FROM accounts WHERE username = 'anna'") == 1 ]] || fail "reset-password changed nothing"
+sqlite3 "$tmp/var/lv.db" "UPDATE accounts SET locked_until = 99999999999, failed_logins = 2 WHERE username = 'anna'"
+expect 0 "unlocked anna" "$admin" "${cfg[@]}" unlock anna > /dev/null
+[[ $(sqlite3 "$tmp/var/lv.db" "SELECT locked_until + failed_logins FROM accounts WHERE username = 'anna'") == 0 ]] ||
+  fail "unlock left the lock"
+expect 0 "deactivated anna" "$admin" "${cfg[@]}" deactivate anna > /dev/null
+[[ $(sqlite3 "$tmp/var/lv.db" "SELECT active FROM accounts WHERE username = 'anna'") == 0 ]] ||
+  fail "deactivate left the account active"
+expect 1 'no account named "nobody"' "$admin" "${cfg[@]}" unlock nobody > /dev/null
+# The audit names accounts by id, never by username or name.
+[[ $(sqlite3 "$tmp/var/lv.db" "SELECT count(*) FROM audit WHERE object IN ('anna', 'eva', 'admin')
+      OR reason LIKE '%anna%'") == 0 ]] || fail "a username reached the audit"
+[[ $(sqlite3 "$tmp/var/lv.db" "SELECT count(*) FROM audit WHERE action IN ('create_account',
+      'reset_password', 'unlock_account', 'deactivate_account')") == 6 ]] || fail "account changes not audited"
+expect 0 "ok:" "$admin" "${cfg[@]}" audit-verify > /dev/null
+
 # check-media: the verdict ingest would give, on a local file, storing nothing. The media
 # fixtures come from the media_fixtures step (MEDIA_DIR, passed by ctest).
 [[ -n ${MEDIA_DIR:-} ]] || fail "MEDIA_DIR is not set (ctest passes the media fixtures' directory)"

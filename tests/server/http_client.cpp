@@ -13,9 +13,15 @@ namespace server::testing {
 
 HttpResult fetch(std::uint16_t port, const std::string& method, const std::string& path,
                  const std::string& body) {
+  return fetch(port, method, path, body, Poco::Net::NameValueCollection());
+}
+
+HttpResult fetch(std::uint16_t port, const std::string& method, const std::string& path,
+                 const std::string& body, const Poco::Net::NameValueCollection& headers) {
   Poco::Net::HTTPClientSession session("127.0.0.1", port);
   session.setTimeout(Poco::Timespan(5, 0));
   Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  for (const auto& [name, value] : headers) request.add(name, value);
   if (!body.empty()) request.setContentLength64(static_cast<Poco::Int64>(body.size()));
   session.sendRequest(request) << body;
   Poco::Net::HTTPResponse response;

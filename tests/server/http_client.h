@@ -21,6 +21,10 @@ struct HttpResult {
 HttpResult fetch(std::uint16_t port, const std::string& method, const std::string& path,
                  const std::string& body = {});
 
+// The same with extra request headers (Cookie, Origin, X-CSRF-Token, ...).
+HttpResult fetch(std::uint16_t port, const std::string& method, const std::string& path,
+                 const std::string& body, const Poco::Net::NameValueCollection& headers);
+
 // Parses `text` as a JSON object; throws (failing the test) if it is not one.
 Poco::JSON::Object::Ptr parseObject(const std::string& text);
 
