@@ -16,6 +16,8 @@ namespace {
 
 Poco::Logger& logger() { return Poco::Logger::get("lessonvault.http"); }
 
+constexpr std::streamsize kMaxDrainedBody = 1 << 20;
+
 // Method and path without the query string, which may carry tokens that must not be logged.
 std::string describe(const Poco::Net::HTTPServerRequest& request) {
   const std::string& uri = request.getURI();
@@ -43,7 +45,13 @@ void answerFailure(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
       closeConnection(request, response);
       return;
     }
-    if (hasBody(request)) response.setKeepAlive(false);
+    if (hasBody(request)) {
+      response.setKeepAlive(false);
+      // Read what is left of a small body first: closing with unread bytes
+      // makes the kernel send a reset, and the client may lose the answer
+      // before it reads it. A large one is cut off all the same.
+      request.stream().ignore(kMaxDrainedBody);
+    }
     sendError(response, status, code, message);
   } catch (const std::exception& e) {
     // The client is usually gone; there is nobody left to answer.
