@@ -180,6 +180,60 @@ TEST(ConfigTest, BadHostIsNamed) {
   expectError(source, "server.host", "expected an IP address or host name");
 }
 
+TEST(ConfigTest, AuthKeysHaveDefaultsAndBounds) {
+  const auto defaults = loadConfig(*minimalSource());
+  ASSERT_TRUE(defaults.has_value()) << defaults.error().describe();
+  EXPECT_EQ(defaults->public_origin, "http://127.0.0.1:8080");
+  EXPECT_EQ(defaults->scrypt_log_n, 17);
+  EXPECT_EQ(defaults->max_concurrent_hashes, 2);
+  EXPECT_EQ(defaults->password_min_length, 12);
+  EXPECT_EQ(defaults->session_idle_s, 1800);
+  EXPECT_EQ(defaults->session_absolute_s, 43200);
+  EXPECT_EQ(defaults->totp_required_roles, "admin,privacy_officer");
+  EXPECT_EQ(defaults->lockout_threshold, 5);
+  EXPECT_EQ(defaults->lockout_s, 300);
+  EXPECT_EQ(defaults->address_lockout_threshold, 30);
+  EXPECT_EQ(defaults->address_lockout_s, 300);
+
+  Source source = minimalSource();
+  source->setString("server.public_origin", "https://lessonvault.school.nl");
+  source->setString("auth.scrypt_log_n", "10");
+  source->setString("auth.totp_required_roles", "");
+  source->setString("auth.session_idle_s", "60");
+  const auto config = loadConfig(*source);
+  ASSERT_TRUE(config.has_value()) << config.error().describe();
+  EXPECT_EQ(config->public_origin, "https://lessonvault.school.nl");
+  EXPECT_EQ(config->scrypt_log_n, 10);
+  EXPECT_EQ(config->totp_required_roles, "");
+  EXPECT_EQ(config->session_idle_s, 60);
+
+  struct Case {
+    const char* key;
+    const char* value;
+    const char* fragment;
+  };
+  for (const auto& [key, value, fragment] : std::vector<Case>{
+           {"server.public_origin", "https://school.nl/app", "no path"},
+           {"server.public_origin", "lessonvault.school.nl", "expected an origin"},
+           {"server.public_origin", "HTTPS://X", "expected an origin"},
+           {"auth.scrypt_log_n", "9", "10..20"},
+           {"auth.scrypt_log_n", "21", "10..20"},
+           {"auth.max_concurrent_hashes", "0", "1..64"},
+           {"auth.password_min_length", "7", "8..128"},
+           {"auth.session_idle_s", "59", "60..86400"},
+           {"auth.session_absolute_s", "1", "300..604800"},
+           {"auth.totp_required_roles", "admin,king", "comma-separated roles"},
+           {"auth.lockout_threshold", "0", "1..100"},
+           {"auth.address_lockout_s", "x", "1..86400"},
+           {"auth.scrypt_logn", "10", "unknown key"},
+       }) {
+    SCOPED_TRACE(std::string(key) + " = " + value);
+    Source bad = minimalSource();
+    bad->setString(key, value);
+    expectError(bad, key, fragment);
+  }
+}
+
 TEST(ConfigTest, BadTimeZoneIsNamed) {
   for (const std::string zone : {"Mars/Olympus_Mons", "", "Europe", "zone.tab", "../../etc/passwd",
                                  "/usr/share/zoneinfo/UTC", "Europe/../UTC", "Europe/Amsterdam "}) {
@@ -233,6 +287,17 @@ TEST(ConfigTest, HelpDescribesEveryKey) {
   }
   EXPECT_NE(help.find("server.port (default: 8080)"), std::string::npos) << help;
   EXPECT_NE(help.find("storage.data_dir (required)"), std::string::npos) << help;
+  for (const char* key :
+       {"server.public_origin", "auth.scrypt_log_n", "auth.max_concurrent_hashes",
+        "auth.password_min_length", "auth.session_idle_s", "auth.session_absolute_s",
+        "auth.totp_required_roles", "auth.lockout_threshold", "auth.lockout_s",
+        "auth.address_lockout_threshold", "auth.address_lockout_s"}) {
+    EXPECT_NE(help.find(key), std::string::npos) << key;
+  }
+  EXPECT_NE(help.find("auth.scrypt_log_n (default: 17)"), std::string::npos) << help;
+  EXPECT_NE(help.find("auth.totp_required_roles (default: admin,privacy_officer)"),
+            std::string::npos)
+      << help;
 }
 
 }  // namespace

@@ -49,6 +49,7 @@ ServiceFixture::ServiceFixture() {
   config_.keys_dir = dir_.file("keys");
   config_.scrypt_log_n = 10;  // the suite logs in often; production keeps 17
   config_.public_origin = std::string(kOrigin);
+  config_.upload_stall_s = 1;
   useTimeZone(config_.time_zone);
   EXPECT_TRUE(storage::Vault::initialize({config_.data_dir, config_.database_path, config_.keys_dir}));
   auto vault = storage::Vault::open({config_.data_dir, config_.database_path, config_.keys_dir});
