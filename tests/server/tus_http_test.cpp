@@ -245,7 +245,8 @@ TEST_F(TusHttpTest, AStalledPatchIsTakenOverAConcurrentOneIsLocked) {
 TEST_F(TusHttpTest, AnUploadResumesAfterTheServerRestarts) {
   const HttpResult created = create(anna_, data_.size());
   const std::string location = created.headers.get("Location", "");
-  ASSERT_EQ(patch(anna_, location, 0, data_.substr(0, 300000)).status, 204);
+  const std::size_t part = data_.size() / 3;
+  ASSERT_EQ(patch(anna_, location, 0, data_.substr(0, part)).status, 204);
   // Stop everything that holds the vault open, then start again on the same files.
   server_.reset();
   services_ = Services{};
@@ -258,9 +259,8 @@ TEST_F(TusHttpTest, AnUploadResumesAfterTheServerRestarts) {
   services_ = std::move(*services);
   server_ = std::make_unique<TestServer>(makeRouter(services_));
   // Sessions live in the database: the same cookie still works.
-  std::cerr << patch(anna_, location, 0, "x").body << "\n";
   const std::uint64_t offset = headOffset(anna_, location);
-  EXPECT_EQ(offset, 300000u);
+  EXPECT_EQ(offset, part);
   EXPECT_EQ(patch(anna_, location, offset, data_.substr(offset)).status, 204);
   EXPECT_EQ(waitForIngest(recording_, anna_), "ready");
   const HttpResult bytes = get("/api/recordings/" + recording_ + "/media.mp4", anna_);
