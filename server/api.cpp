@@ -3,6 +3,8 @@
 #include <istream>
 #include <sstream>
 
+#include <openssl/crypto.h>
+
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
@@ -130,14 +132,26 @@ Poco::JSON::Object::Ptr readJsonObject(Poco::Net::HTTPServerRequest& request,
     throw HttpError(HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "body_too_large",
                     "The request body is larger than " + std::to_string(max_bytes) + " bytes.");
   }
+  // Bodies may carry passwords: the raw text does not outlive the parse.
+  Poco::JSON::Object::Ptr object;
+  bool valid = true;
   try {
     Poco::JSON::Parser parser;
-    auto value = parser.parse(body);
-    if (auto object = value.extract<Poco::JSON::Object::Ptr>()) return object;
+    const Poco::Dynamic::Var value = parser.parse(body);
+    if (value.type() == typeid(Poco::JSON::Object::Ptr)) {
+      object = value.extract<Poco::JSON::Object::Ptr>();
+    }
   } catch (const Poco::Exception&) {
-  } catch (const std::exception&) {
+    valid = false;
   }
-  throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "bad_json", "The body is not a JSON object.");
+  OPENSSL_cleanse(body.data(), body.size());
+  if (!valid) {
+    throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "bad_json", "The body is not valid JSON.");
+  }
+  if (!object) {
+    throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "bad_json", "The body must be a JSON object.");
+  }
+  return object;
 }
 
 std::optional<std::string> optionalString(const Poco::JSON::Object& object,

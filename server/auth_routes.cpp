@@ -5,15 +5,13 @@
 #include <sstream>
 #include <string>
 
-#include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
+#include "server/api.h"
 #include "server/auth_crypto.h"
-#include "server/request_handler.h"
 
 namespace server {
 namespace {
@@ -23,80 +21,23 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 using Json = Poco::JSON::Object::Ptr;
 
-using Body = std::function<void(HTTPServerRequest&, HTTPServerResponse&, const PathParams&)>;
-
-class AuthHandler : public RequestHandler {
- public:
-  AuthHandler(Body body, PathParams params) : body_(std::move(body)), params_(std::move(params)) {}
-
- protected:
-  void handle(HTTPServerRequest& request, HTTPServerResponse& response) override {
-    body_(request, response, params_);
-  }
-
- private:
-  Body body_;
-  PathParams params_;
-};
+using Body = RouteBody;
 
 void add(Router& router, std::string_view method, std::string_view pattern, Body body) {
-  router.add(method, pattern, [body = std::move(body)](const PathParams& params) {
-    return std::make_unique<AuthHandler>(body, params);
-  });
+  router.add(method, pattern, route(std::move(body)));
 }
 
 Json newObject() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
 
 void sendObject(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const Json& body) {
-  std::ostringstream text;
-  body->stringify(text);
-  sendJson(response, status, text.str());
+  server::sendObject(response, *body, status);
 }
 
-void sendNoContent(HTTPServerResponse& response) {
-  response.setStatusAndReason(HTTPResponse::HTTP_NO_CONTENT);
-  response.setContentLength64(0);
-  response.send();
-}
-
-// The body as a JSON object, read only up to kMaxAuthBody bytes.
-Json readJson(HTTPServerRequest& request) {
-  if (request.getContentLength64() > static_cast<Poco::Int64>(kMaxAuthBody)) {
-    throw HttpError(HTTPResponse::HTTP_REQUESTENTITYTOOLARGE, "body_too_large",
-                    "The request body is larger than " + std::to_string(kMaxAuthBody) + " bytes.");
-  }
-  std::string text(kMaxAuthBody + 1, '\0');
-  std::istream& in = request.stream();
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kMaxAuthBody) {
-    throw HttpError(HTTPResponse::HTTP_REQUESTENTITYTOOLARGE, "body_too_large",
-                    "The request body is larger than " + std::to_string(kMaxAuthBody) + " bytes.");
-  }
-  Json object;
-  try {
-    Poco::JSON::Parser parser;
-    auto parsed = parser.parse(text);
-    if (parsed.type() == typeid(Json)) object = parsed.extract<Json>();
-  } catch (const Poco::Exception&) {
-    wipe(text);
-    throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "bad_json", "The body is not valid JSON.");
-  }
-  wipe(text);
-  if (!object) {
-    throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "bad_json", "The body must be a JSON object.");
-  }
-  return object;
-}
+// The body as a JSON object (api.h: bounded, wiped after parsing).
+Json readJson(HTTPServerRequest& request) { return readJsonObject(request, kMaxAuthBody); }
 
 std::optional<std::string> optionalString(const Json& body, const std::string& name) {
-  if (!body->has(name) || body->isNull(name)) return std::nullopt;
-  const auto field = body->get(name);
-  if (!field.isString()) {
-    throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "invalid_field",
-                    name + ": expected a string.");
-  }
-  return field.extract<std::string>();
+  return server::optionalString(*body, name, kMaxAuthBody);
 }
 
 std::string requiredString(const Json& body, const std::string& name) {

@@ -64,6 +64,7 @@ class AuthTest : public ::testing::Test {
   Poco::Net::NameValueCollection headers(const Client* client, bool csrf = true) {
     Poco::Net::NameValueCollection h;
     h.add("Origin", std::string(kOrigin));
+    h.add("Content-Type", "application/json");
     if (client != nullptr) {
       h.add("Cookie", client->cookie);
       if (csrf) h.add("X-CSRF-Token", client->csrf);
@@ -193,7 +194,7 @@ TEST_F(AuthTest, MalformedLoginsAreRefusedFieldByField) {
   expectError(post("/api/login", "{\"password\":\"x\"}"), 400, "invalid_field", "username");
   expectError(post("/api/login", "{\"username\":\"a\"}"), 400, "invalid_field", "password");
   expectError(post("/api/login", "{\"username\":7,\"password\":\"x\"}"), 400, "invalid_field",
-              "username: expected a string");
+              "\"username\": expected a string");
   expectError(post("/api/login", loginBody("anna", std::string(1025, 'x'))), 400,
               "invalid_field", "password");
   expectError(post("/api/login", "{\"username\":\"" + std::string(20000, 'a') + "\"}"), 413,

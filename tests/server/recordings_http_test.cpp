@@ -4,6 +4,7 @@
 // the data directory (invariant 1).
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -317,15 +318,25 @@ TEST_F(RecordingsHttpTest, StaffLookUpPeopleOthersCannot) {
 TEST_F(RecordingsHttpTest, MetricsCountRequestsByRoutePattern) {
   const std::string id = readyRecording();
   ASSERT_EQ(get("/api/recordings/" + id, bert_).status, 200);
-  const auto metrics = call("GET", "/metrics", nullptr);
-  ASSERT_EQ(metrics.status, 200);
-  EXPECT_NE(metrics.body.find("lessonvault_http_requests_total{route=\"/api/recordings/{id}\","
-                              "method=\"GET\",status=\"200\"}"),
-            std::string::npos)
-      << metrics.body;
+  // A request is counted just after its response went out, and an ingest just
+  // after its recording became ready: look again for a moment.
+  const std::string request_line =
+      "lessonvault_http_requests_total{route=\"/api/recordings/{id}\",method=\"GET\","
+      "status=\"200\"}";
+  const std::string ingest_line = "lessonvault_ingest_jobs_total{outcome=\"ready\"} 1";
+  HttpResult metrics;
+  for (int i = 0; i < 100; ++i) {
+    metrics = call("GET", "/metrics", nullptr);
+    ASSERT_EQ(metrics.status, 200);
+    if (metrics.body.find(request_line) != std::string::npos &&
+        metrics.body.find(ingest_line) != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_NE(metrics.body.find(request_line), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find(ingest_line), std::string::npos) << metrics.body;
   EXPECT_EQ(metrics.body.find(id), std::string::npos) << "ids never become labels";
-  EXPECT_NE(metrics.body.find("lessonvault_ingest_jobs_total{outcome=\"ready\"} 1"),
-            std::string::npos);
 }
 
 }  // namespace
