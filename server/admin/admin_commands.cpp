@@ -13,7 +13,7 @@
 
 #include "media/probe.h"
 #include "server/admin/file_source.h"
-#include "server/admin/processing_register.h"
+#include "server/processing_register.h"
 #include "server/auth_service.h"
 #include "server/clock.h"
 #include "server/person_export_json.h"

@@ -1,8 +1,8 @@
-#include "server/admin/processing_register.h"
+#include "server/processing_register.h"
 
 #include <sstream>
 
-namespace server::admin {
+namespace server {
 namespace {
 
 std::int64_t countOf(const std::map<std::string, std::int64_t>& counts, const std::string& key) {
@@ -76,4 +76,4 @@ std::string processingRegister(const Config& config, const storage::Statistics& 
   return out.str();
 }
 
-}  // namespace server::admin
+}  // namespace server

@@ -9,9 +9,9 @@
 #include "server/config.h"
 #include "storage/statistics.h"
 
-namespace server::admin {
+namespace server {
 
 std::string processingRegister(const Config& config, const storage::Statistics& stats,
                                const std::string& generated_on);
 
-}  // namespace server::admin
+}  // namespace server
