@@ -46,6 +46,10 @@ struct Described {
 };
 Result<Described> openAndDescribe(ByteSource& source, const Limits& limits, Guards& guards);
 
+// The decoders any of our decoding may use (comma-separated, for libav's
+// codec_whitelist).
+extern const char kDecoders[];
+
 // "H:MM:SS" for messages people read.
 std::string clock(double seconds);
 
