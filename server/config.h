@@ -41,6 +41,9 @@ struct Config {
   int media_max_duration_s = 4 * 3600;  // media.max_duration_s
   int media_max_width = 3840;           // media.max_width (the longer side)
   int media_max_height = 2160;          // media.max_height (the shorter side)
+  std::string media_x264_preset = "veryfast";  // media.x264_preset (transcoding speed)
+  int media_crf = 23;                          // media.crf (transcoding quality, 0..51)
+  int media_max_output_height = 1080;          // media.max_output_height (transcoded lines)
 };
 
 // Where time zone names are looked up; a name must be a relative path below it.

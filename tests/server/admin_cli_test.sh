@@ -116,7 +116,8 @@ done
 [[ -n ${MEDIA_DIR:-} ]] || fail "MEDIA_DIR is not set (ctest passes the media fixtures' directory)"
 {
   expect 0 "accepted: remux" "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/h264_aac_faststart.mp4" > /dev/null
-  expect 0 "transcode: hevc video is re-encoded" "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/hevc_aac_tagged.mov" > /dev/null
+  expect 0 "accepted: transcode (video hevc → h264; audio aac copied)" "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/hevc_aac_tagged.mov" > /dev/null
+  expect 1 "refused: corrupt: damaged" "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/corrupt.mp4" > /dev/null
   expect 1 "refused: not_media" "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/text.mp4" > /dev/null
   expect 1 '"code": "truncated"' "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/truncated.mp4" --json > /dev/null
   expect 0 '"verdict": "accepted"' "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/vp9_opus.webm" --json > /dev/null
