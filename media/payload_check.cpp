@@ -5,8 +5,8 @@
 namespace media::internal {
 
 Result<std::unique_ptr<PayloadCheck>> PayloadCheck::create(const AVFormatContext& in,
-                                                           double duration_s, bool video,
-                                                           bool audio) {
+                                                           double duration_s, Keyframes keyframes,
+                                                           bool video, bool audio) {
   std::unique_ptr<PayloadCheck> check(new PayloadCheck());
   check->in_ = &in;
   check->duration_s_ = duration_s;
@@ -27,6 +27,7 @@ Result<std::unique_ptr<PayloadCheck>> PayloadCheck::create(const AVFormatContext
       if (par.codec_id == AV_CODEC_ID_H264 && par.extradata_size >= 7 && par.extradata[0] == 1) {
         check->nal_length_size_ = (par.extradata[4] & 3) + 1;
       }
+      if (keyframes == Keyframes::kSkip) continue;
       // One thread: frame threading would only add latency to a keyframe-only decode.
       auto decoder = openDecoder(stream, 1);
       if (!decoder) return std::unexpected(decoder.error());
@@ -53,7 +54,7 @@ Status PayloadCheck::check(const AVPacket& packet) {
   last_at_ = at;
   if (packet.stream_index == audio_) return decodeChecked(*audio_decoder_, &packet, at, "audio");
   LV_MEDIA_TRY(checkNalFraming(packet, at));
-  if (!(packet.flags & AV_PKT_FLAG_KEY)) return {};
+  if (!video_decoder_ || !(packet.flags & AV_PKT_FLAG_KEY)) return {};
   return decodeChecked(*video_decoder_, &packet, at, "video");
 }
 

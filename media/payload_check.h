@@ -1,16 +1,17 @@
 // Internal to media/: a cheap check for damage inside the coded data, made
 // while the packets pass by once (probe's scan, the remuxer's copy), so it
 // costs no second read of the file. A full decode of the video would find
-// everything but costs ~11x a remux (docs/media-ingest.md has the figures);
+// everything but costs ~18x a remux (docs/media-ingest.md has the figures);
 // this check finds most damage for a fraction of that:
 //   - H.264 in MP4 form: every packet's NAL units must tile it exactly (each
 //     length prefix within the packet, forbidden_zero_bit clear);
-//   - video keyframes are decoded (skip_frame=nokey: the frames every other
-//     frame depends on);
+//   - video keyframes are decoded (skip_frame=nokey), only when asked for:
+//     probe() does, the remuxer does not (it would cost ~0.3 s per 10 min of
+//     720p, more than the remux benchmark's budget);
 //   - all audio is decoded (cheap).
-// Not found: damage inside a non-key video frame that keeps its NAL framing
-// intact — a glitch until the next keyframe. The transcode path decodes
-// every frame anyway and finds that too.
+// Not found: damage inside a video frame that keeps its NAL framing intact
+// (in a keyframe too, on the remux path) — a glitch until the next keyframe.
+// The transcode path decodes every frame anyway and finds that too.
 #pragma once
 
 #include <memory>
@@ -21,11 +22,12 @@ namespace media::internal {
 
 class PayloadCheck {
  public:
+  enum class Keyframes { kDecode, kSkip };
   // Checks the first video stream (not cover art) and the first audio stream
   // of `in`, each unless told not to. `duration_s` is only for messages.
   static Result<std::unique_ptr<PayloadCheck>> create(const AVFormatContext& in,
-                                                      double duration_s, bool video = true,
-                                                      bool audio = true);
+                                                      double duration_s, Keyframes keyframes,
+                                                      bool video = true, bool audio = true);
   PayloadCheck(const PayloadCheck&) = delete;
   PayloadCheck& operator=(const PayloadCheck&) = delete;
 

@@ -27,7 +27,8 @@ std::unexpected<Error> cutOrDamaged(const Input& input, double at, double durati
 std::expected<void, Error> scanPackets(Input& input, const MediaFacts& facts) {
   internal::PacketPtr packet(av_packet_alloc());
   if (!packet) return fail(ErrorCode::kInternal, "out of memory");
-  auto check = internal::PayloadCheck::create(*input.ctx, facts.duration_s);
+  auto check = internal::PayloadCheck::create(
+      *input.ctx, facts.duration_s, internal::PayloadCheck::Keyframes::kDecode);
   if (!check) return std::unexpected(check.error());
   double last = 0;
   for (;;) {

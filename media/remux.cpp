@@ -136,7 +136,7 @@ Result<RemuxResult> remuxOpened(Described& described, ByteSink& sink,
   if (!writer) return std::unexpected(writer.error());
   auto map = addStreams(in, **writer);
   if (!map) return std::unexpected(map.error());
-  auto check = PayloadCheck::create(in, facts.duration_s);
+  auto check = PayloadCheck::create(in, facts.duration_s, PayloadCheck::Keyframes::kSkip);
   if (!check) return std::unexpected(check.error());
 
   Pending pending;

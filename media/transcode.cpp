@@ -175,7 +175,7 @@ Result<RemuxResult> transcodeOpened(Described& described, ByteSink& sink,
   if (!made) return std::unexpected(made.error());
   std::vector<Lane>& lanes = *made;
   // Copied streams get the remuxer's cheap check; re-encoded ones are decoded whole.
-  auto check = PayloadCheck::create(in, facts.duration_s,
+  auto check = PayloadCheck::create(in, facts.duration_s, PayloadCheck::Keyframes::kSkip,
                                     facts.video && !facts.plan.transcode_video,
                                     facts.audio && !facts.plan.transcode_audio);
   if (!check) return std::unexpected(check.error());
