@@ -9,15 +9,17 @@ extern "C" {
 }
 
 namespace media::internal {
+
+// Decoders for what the school's devices record; anything else is refused.
+const char kDecoders[] =
+    "h264,hevc,vp8,vp9,libdav1d,libaom-av1,av1,mpeg4,mjpeg,aac,aac_fixed,mp3,mp3float,opus,"
+    "libopus,vorbis,libvorbis,ac3,ac3_fixed,pcm_s16le,pcm_s16be,pcm_s24le,pcm_s32le,pcm_f32le,"
+    "pcm_u8";
+
 namespace {
 
 // Demuxers that cannot open other files or URLs. Never hls, concat, image2, tty.
 constexpr char kDemuxers[] = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts";
-// Decoders for what the school's devices record; anything else is refused.
-constexpr char kDecoders[] =
-    "h264,hevc,vp8,vp9,libdav1d,libaom-av1,av1,mpeg4,mjpeg,aac,aac_fixed,mp3,mp3float,opus,"
-    "libopus,vorbis,libvorbis,ac3,ac3_fixed,pcm_s16le,pcm_s16be,pcm_s24le,pcm_s32le,pcm_f32le,"
-    "pcm_u8";
 constexpr std::array<std::string_view, 7> kVideoCodecs = {"h264", "hevc",  "vp8",  "vp9",
                                                           "av1",  "mpeg4", "mjpeg"};
 constexpr std::array<std::string_view, 6> kAudioCodecs = {"aac",    "mp3", "opus",
@@ -81,6 +83,39 @@ double rotationOf(const AVStream* stream) {
   if (matrix == nullptr) return 0;
   const double degrees = av_display_rotation_get(reinterpret_cast<const std::int32_t*>(matrix));
   return std::isnan(degrees) ? 0 : degrees;
+}
+
+bool isAdts(const AVFormatContext& ctx) {
+  for (unsigned i = 0; i < ctx.nb_streams; ++i) {
+    const AVCodecParameters& par = *ctx.streams[i]->codecpar;
+    if (par.codec_type == AVMEDIA_TYPE_AUDIO) {
+      return par.codec_id == AV_CODEC_ID_AAC && par.extradata_size == 0;
+    }
+  }
+  return false;
+}
+
+// H.264 is copied; AAC-LC is copied too, except ADTS beside re-encoded video:
+// the transcoder copies MP4-form AAC only (the ADTS filter lives in the
+// remuxer), and re-encoding a few kilobits of audio costs next to nothing.
+Plan planFor(const AVFormatContext& ctx, const MediaFacts& facts) {
+  Plan plan;
+  plan.transcode_video = facts.video && facts.video->codec != "h264";
+  const bool aac_lc = facts.audio && facts.audio->codec == "aac" && facts.audio->profile == "LC";
+  plan.transcode_audio =
+      facts.audio && (!aac_lc || (plan.transcode_video && isAdts(ctx)));
+  std::string reason;
+  auto add = [&](std::string part) { reason += (reason.empty() ? "" : "; ") + part; };
+  if (facts.video) {
+    add(plan.transcode_video ? "video " + facts.video->codec + " → h264" : "video h264 copied");
+  }
+  if (facts.audio) {
+    add(plan.transcode_audio ? "audio " + facts.audio->codec +
+                                   (aac_lc ? " (ADTS)" : "") + " → aac"
+                             : "audio aac copied");
+  }
+  plan.reason = std::move(reason);
+  return plan;
 }
 
 }  // namespace
@@ -185,18 +220,7 @@ Result<MediaFacts> describe(const AVFormatContext& ctx, const Limits& limits) {
                                             std::to_string(limits.max_height) + " is accepted");
     }
   }
-  const bool video_copies = !facts.video || facts.video->codec == "h264";
-  const bool audio_copies =
-      !facts.audio || (facts.audio->codec == "aac" && facts.audio->profile == "LC");
-  facts.remux = video_copies && audio_copies;
-  if (facts.remux) {
-    facts.plan = "remux: H.264/AAC-LC are copied without re-encoding";
-  } else {
-    const bool both = !video_copies && !audio_copies;
-    facts.plan = "transcode: " + std::string(!video_copies ? facts.video->codec + " video" : "") +
-                 (both ? " and " : "") + (!audio_copies ? facts.audio->codec + " audio" : "") +
-                 (both ? " are" : " is") + " re-encoded to H.264/AAC";
-  }
+  facts.plan = planFor(ctx, facts);
   return facts;
 }
 

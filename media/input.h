@@ -22,6 +22,12 @@ struct ReadState {
 struct Guards {
   std::chrono::steady_clock::time_point deadline;
   int refused_opens = 0;
+
+  // Moves the deadline out by the work allowed for `duration_s` of media.
+  void allowWorkFor(double duration_s, const Limits& limits) {
+    deadline += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(duration_s * limits.work_per_media_s));
+  }
 };
 
 // Everything one open input needs, in destruction order: the context is
@@ -45,6 +51,10 @@ struct Described {
   MediaFacts facts;
 };
 Result<Described> openAndDescribe(ByteSource& source, const Limits& limits, Guards& guards);
+
+// The decoders any of our decoding may use (comma-separated, for libav's
+// codec_whitelist).
+extern const char kDecoders[];
 
 // "H:MM:SS" for messages people read.
 std::string clock(double seconds);

@@ -10,17 +10,24 @@ extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavcodec/bsf.h>
 #include <libavformat/avformat.h>
+#include <libavutil/audio_fifo.h>
 #include <libavutil/avutil.h>
+#include <libswresample/swresample.h>
+#include <libswscale/swscale.h>
 }
 
 #include "media/error.h"
 
 namespace media::internal {
 
-// Input contexts are closed with avformat_close_input; output contexts (a
-// later step) get their own owner with avformat_free_context.
+// Input contexts are closed with avformat_close_input, output contexts
+// freed with avformat_free_context: two owner types, so neither can be freed
+// the wrong way.
 struct CloseInput {
   void operator()(AVFormatContext* ctx) const { avformat_close_input(&ctx); }
+};
+struct FreeOutput {
+  void operator()(AVFormatContext* ctx) const { avformat_free_context(ctx); }
 };
 // The AVIO buffer may have been replaced by libav; free whatever it holds now.
 struct FreeAvio {
@@ -39,11 +46,25 @@ struct FreeFrame {
   void operator()(AVFrame* frame) const { av_frame_free(&frame); }
 };
 
+struct FreeSws {
+  void operator()(SwsContext* sws) const { sws_freeContext(sws); }
+};
+struct FreeSwr {
+  void operator()(SwrContext* swr) const { swr_free(&swr); }
+};
+struct FreeAudioFifo {
+  void operator()(AVAudioFifo* fifo) const { av_audio_fifo_free(fifo); }
+};
+
 using InputPtr = std::unique_ptr<AVFormatContext, CloseInput>;
+using OutputPtr = std::unique_ptr<AVFormatContext, FreeOutput>;
 using AvioPtr = std::unique_ptr<AVIOContext, FreeAvio>;
 using CodecContextPtr = std::unique_ptr<AVCodecContext, FreeCodecContext>;
 using PacketPtr = std::unique_ptr<AVPacket, FreePacket>;
 using FramePtr = std::unique_ptr<AVFrame, FreeFrame>;
+using SwsPtr = std::unique_ptr<SwsContext, FreeSws>;
+using SwrPtr = std::unique_ptr<SwrContext, FreeSwr>;
+using AudioFifoPtr = std::unique_ptr<AVAudioFifo, FreeAudioFifo>;
 
 struct FreeBsf {
   void operator()(AVBSFContext* bsf) const { av_bsf_free(&bsf); }

@@ -2,20 +2,12 @@
 
 #include <cmath>
 
-extern "C" {
-#include <libswscale/swscale.h>
-}
-
 #include "media/input.h"
 
 namespace media {
 namespace {
 
 using internal::avError;
-
-struct FreeSws {
-  void operator()(SwsContext* sws) const { sws_freeContext(sws); }
-};
 
 // Decodes the first video frame at or after `target` seconds (from the
 // keyframe before it).
@@ -80,7 +72,7 @@ Result<internal::FramePtr> toYuv420(const AVFrame& frame) {
   if (int made = av_frame_get_buffer(out.get(), 0); made < 0) {
     return std::unexpected(avError(made, "allocating the poster"));
   }
-  std::unique_ptr<SwsContext, FreeSws> sws(sws_getContext(
+  internal::SwsPtr sws(sws_getContext(
       frame.width, frame.height, static_cast<AVPixelFormat>(frame.format), out->width, out->height,
       AV_PIX_FMT_YUVJ420P, SWS_POINT, nullptr, nullptr, nullptr));
   if (!sws) return fail(ErrorCode::kInternal, "cannot convert the poster");
@@ -132,7 +124,7 @@ Result<std::vector<std::uint8_t>> encodeJpeg(const AVFrame& frame) {
   const int height = std::max(
       2,
       static_cast<int>(std::lround(static_cast<double>(frame.height) * width / frame.width)) & ~1);
-  std::unique_ptr<SwsContext, FreeSws> sws(
+  internal::SwsPtr sws(
       sws_getContext(frame.width, frame.height, static_cast<AVPixelFormat>(frame.format), width,
                      height, AV_PIX_FMT_YUVJ420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
   internal::FramePtr scaled(av_frame_alloc());

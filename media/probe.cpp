@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "media/input.h"
+#include "media/payload_check.h"
 
 namespace media {
 namespace {
@@ -20,11 +21,15 @@ std::unexpected<Error> cutOrDamaged(const Input& input, double at, double durati
                   clock(at) + " of " + clock(duration));
 }
 
-// Reads every packet once, without decoding: a file that ends before its own
-// index says, or whose container data is damaged, is found here.
+// Reads every packet once: a file that ends before its own index says, or
+// whose container data is damaged, is found here, and so is most damage
+// inside the coded data (payload_check.h).
 std::expected<void, Error> scanPackets(Input& input, const MediaFacts& facts) {
   internal::PacketPtr packet(av_packet_alloc());
   if (!packet) return fail(ErrorCode::kInternal, "out of memory");
+  auto check = internal::PayloadCheck::create(
+      *input.ctx, facts.duration_s, internal::PayloadCheck::Keyframes::kDecode);
+  if (!check) return std::unexpected(check.error());
   double last = 0;
   for (;;) {
     const int read = av_read_frame(input.ctx.get(), packet.get());
@@ -39,11 +44,13 @@ std::expected<void, Error> scanPackets(Input& input, const MediaFacts& facts) {
                           : static_cast<double>(packet->pts) * av_q2d(stream->time_base);
     // libav marks a packet it could not read whole: the data stops or is damaged here.
     if (packet->flags & AV_PKT_FLAG_CORRUPT) return cutOrDamaged(input, at, facts.duration_s);
+    LV_MEDIA_TRY((*check)->check(*packet));
     if (packet->pts != AV_NOPTS_VALUE) {
       last = std::max(last, at + static_cast<double>(packet->duration) * av_q2d(stream->time_base));
     }
     av_packet_unref(packet.get());
   }
+  LV_MEDIA_TRY((*check)->finish());
   // A clean end well before the stated duration: the data was cut off. Streams
   // may end a little before the container says; half a second, or 2% of a long
   // recording, is not a cut.

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "media/byte_io.h"
@@ -23,7 +24,12 @@ struct Limits {
   int max_height = 2160;
   int max_streams = 8;
   std::int64_t probe_bytes = 32 << 20;
+  // Opening and probing must finish within `deadline`; remuxing or
+  // transcoding may take `work_per_media_s` seconds more per second of media
+  // (a 45-minute lesson transcoded at 1080p takes minutes on two cores), so a
+  // file that makes libav spin is still stopped, and a long lesson is not.
   std::chrono::milliseconds deadline{60'000};
+  double work_per_media_s = 4.0;
 };
 
 struct VideoFacts {
@@ -40,18 +46,35 @@ struct AudioFacts {
   int channels = 0;
 };
 
+// What ingest does with an accepted recording, and why. H.264 video is
+// copied; so is AAC-LC audio in MP4's form (with its AudioSpecificConfig) or
+// as ADTS when nothing is re-encoded (the remuxer filters ADTS itself).
+// Anything else is re-encoded: video to H.264 (libx264), audio to AAC-LC
+// 48 kHz. A plan that re-encodes either stream is a transcode.
+struct Plan {
+  bool transcode_video = false;
+  bool transcode_audio = false;
+  std::string reason;  // e.g. "video hevc → h264; audio aac copied", for operators
+
+  bool remux() const { return !transcode_video && !transcode_audio; }
+  // "remux" or "transcode".
+  std::string_view action() const { return remux() ? "remux" : "transcode"; }
+};
+
 struct MediaFacts {
   std::string container;  // libav demuxer name
   double duration_s = 0;
   std::optional<VideoFacts> video;  // the first video stream (cover art is not video)
   std::optional<AudioFacts> audio;  // the first audio stream
   int streams = 0;                  // all streams, including those ingest will drop
-  bool remux = false;               // H.264 and/or AAC-LC only: copied, not re-encoded
-  std::string plan;                 // why remux or transcode, for operators
+  Plan plan;
 };
 
-// Opens `source`, reads every packet once (no decoding), and checks the
-// result against `limits`. `refused_opens`, if given, receives how many
+// Opens `source`, reads every packet once, and checks the result against
+// `limits`. Besides the container, the packets' own framing is checked
+// (payload_check.h: H.264 NAL units, video keyframes and all audio decoded),
+// so most damage inside the coded data is found too; what is not is in
+// docs/media-ingest.md. `refused_opens`, if given, receives how many
 // nested opens (playlist entries, references) were refused.
 Result<MediaFacts> probe(ByteSource& source, const Limits& limits, int* refused_opens = nullptr);
 

@@ -29,7 +29,7 @@ struct RemuxResult {
   FragmentIndex index;
 };
 
-// kInternal when the input needs transcoding (facts.remux is false); kIo when
+// kInternal when the input needs transcoding (facts.plan.remux() is false); kIo when
 // the sink refuses bytes; the probe() errors for bad input. After an error
 // the sink holds an unusable prefix: the caller discards it.
 Result<RemuxResult> remux(ByteSource& source, ByteSink& sink, const Limits& limits,

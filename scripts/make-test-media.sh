@@ -4,7 +4,7 @@
 #
 #   scripts/make-test-media.sh [DIR]    default DIR: build/test-media (repo root)
 #
-# Idempotent and fast: when DIR/.complete-v4 exists nothing is generated. The
+# Idempotent and fast: when DIR/.complete-v5 exists nothing is generated. The
 # stamp is written last, so an interrupted run starts over next time. Bump
 # STAMP_VERSION whenever the fixture list or an encoding option changes.
 #
@@ -13,7 +13,7 @@
 # bytes on the same FFmpeg build.
 set -euo pipefail
 
-STAMP_VERSION=4
+STAMP_VERSION=5
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-$root/build/test-media}
 stamp="$dir/.complete-v$STAMP_VERSION"
@@ -33,7 +33,8 @@ if ! command -v ffmpeg >/dev/null 2>&1; then
 fi
 # No fallbacks: a missing encoder must fail loudly, not produce other fixtures.
 encoders=$(ffmpeg -nostdin -hide_banner -encoders 2>/dev/null)
-for enc in libx264 libx265 libvpx-vp9 libopus libmp3lame aac mjpeg mpeg4 png; do
+for enc in libx264 libx265 libvpx-vp9 libvpx libaom-av1 libopus libvorbis libmp3lame aac ac3 mjpeg \
+  mpeg4 png; do
   if ! grep -qE "^ [A-Z.]{6} $enc( |$)" <<<"$encoders"; then
     echo "make-test-media: ffmpeg lacks the $enc encoder" >&2
     exit 1
@@ -132,6 +133,30 @@ publish $f
 f=mpeg4_mp3.avi; progress $f
 "${FF[@]}" "${VIDEO[@]}" "${AUDIO[@]}" -t 2 -c:v mpeg4 -q:v 5 -g 25 \
   -c:a libmp3lame -b:a 64k "${EXACT[@]}" "$work/$f"
+publish $f
+
+# 6b. H.264 + AC-3 in MPEG-TS, as camcorders write it: the video is copied,
+# the audio re-encoded.
+f=h264_ac3.ts; progress $f
+"${FF[@]}" "${VIDEO[@]}" "${AUDIO[@]}" -t 2 "${H264[@]}" -c:a ac3 -b:a 96k "${EXACT[@]}" \
+  -f mpegts "$work/$f"
+publish $f
+
+# 6c. AV1 + Vorbis in Matroska (libaom at its fastest).
+f=av1_vorbis.mkv; progress $f
+"${FF[@]}" "${VIDEO[@]}" "${AUDIO[@]}" -t 2 -c:v libaom-av1 -cpu-used 8 -row-mt 0 -g 25 -crf 40 \
+  -c:a libvorbis -q:a 2 "${EXACT[@]}" "$work/$f"
+publish $f
+
+# 6d. Opus only in WebM, as a browser's audio recorder writes it.
+f=opus_only.webm; progress $f
+"${FF[@]}" "${AUDIO[@]}" -t 2 -c:a libopus -b:a 64k "${EXACT[@]}" "$work/$f"
+publish $f
+
+# 6e. VP8 only in WebM, as a browser's recorder without a microphone writes it.
+f=vp8_only.webm; progress $f
+"${FF[@]}" "${VIDEO[@]}" -t 2 -c:v libvpx -deadline realtime -cpu-used 8 -b:v 300k -g 25 \
+  "${EXACT[@]}" "$work/$f"
 publish $f
 
 # 7. AAC only.

@@ -20,6 +20,7 @@
 #include "acl/consent.h"
 #include "server/network_policy.h"
 #include "acl/people.h"
+#include "media/transcode.h"
 
 namespace server {
 
@@ -137,6 +138,17 @@ std::optional<std::string> checkRoles(const std::string& value) {
   return std::nullopt;
 }
 
+std::optional<std::string> checkX264Preset(const std::string& value) {
+  if (std::ranges::find(media::kX264Presets, value) != media::kX264Presets.end()) {
+    return std::nullopt;
+  }
+  std::string names;
+  for (const auto preset : media::kX264Presets) {
+    names += (names.empty() ? "" : ", ") + std::string(preset);
+  }
+  return "expected one of " + names + "; got \"" + value + "\"";
+}
+
 // The one list of keys: reading, validation, typo detection and --help all come from it.
 // Adding a key means adding a Config member and one row here.
 const std::array kKeys = std::to_array<KeySpec>({
@@ -239,6 +251,19 @@ const std::array kKeys = std::to_array<KeySpec>({
      false, 1, 100000, nullptr},
     {"auth.address_lockout_s", &Config::address_lockout_s,
      "Seconds a client address stays blocked.", false, 1, 86400, nullptr},
+    {"media.x264_preset", &Config::media_x264_preset,
+     "libx264 preset for recordings that must be transcoded (not H.264/AAC): ultrafast, "
+     "superfast, veryfast, faster, fast, medium, slow, slower, veryslow or placebo; slower "
+     "presets make smaller files for the same quality.",
+     false, 0, 0, checkX264Preset},
+    {"media.crf", &Config::media_crf,
+     "libx264 constant rate factor for transcoded video: 0 (lossless) .. 51 (worst); 23 is "
+     "libx264's default, about 6 more halves the size.",
+     false, 0, 51, nullptr},
+    {"media.max_output_height", &Config::media_max_output_height,
+     "Transcoded video taller than this many lines is scaled down to it (aspect kept); "
+     "remuxed H.264 keeps its size.",
+     false, 16, 16384, nullptr},
 });
 
 constexpr std::array<std::string_view, 6> kCheckedSections = {"server", "storage", "log",

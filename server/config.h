@@ -67,6 +67,9 @@ struct Config {
   int lockout_s = 300;                    // auth.lockout_s
   int address_lockout_threshold = 30;     // auth.address_lockout_threshold
   int address_lockout_s = 300;            // auth.address_lockout_s
+  std::string media_x264_preset = "veryfast";  // media.x264_preset (transcoding speed)
+  int media_crf = 23;                          // media.crf (transcoding quality, 0..51)
+  int media_max_output_height = 1080;          // media.max_output_height (transcoded lines)
 };
 
 // Where time zone names are looked up; a name must be a relative path below it.

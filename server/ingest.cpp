@@ -1,7 +1,7 @@
 #include "server/ingest.h"
 
 #include "media/poster.h"
-#include "media/remux.h"
+#include "media/transcode.h"
 
 namespace server {
 namespace {
@@ -73,6 +73,17 @@ bool storePoster(storage::Vault& vault, const storage::Id& recording, const stor
 
 }  // namespace
 
+IngestSettings ingestSettings(const Config& config) {
+  IngestSettings settings;
+  settings.limits.max_duration_s = config.media_max_duration_s;
+  settings.limits.max_width = config.media_max_width;
+  settings.limits.max_height = config.media_max_height;
+  settings.x264_preset = config.media_x264_preset;
+  settings.crf = config.media_crf;
+  settings.max_output_height = config.media_max_output_height;
+  return settings;
+}
+
 storage::Result<IngestOutcome> ingestUpload(storage::Vault& vault, const storage::Id& recording,
                                             const storage::Id& upload, std::uint64_t size,
                                             const IngestSettings& settings,
@@ -93,10 +104,14 @@ storage::Result<IngestOutcome> ingestUpload(storage::Vault& vault, const storage
   if (!object) return std::unexpected(object.error());
   UploadSource source(std::move(*reader));
   ObjectSink sink(*object->writer);
-  media::RemuxOptions options;
+  media::TranscodeOptions options;
   options.fragment_s = settings.fragment_s;
+  options.x264_preset = settings.x264_preset;
+  options.crf = settings.crf;
+  options.max_output_height = settings.max_output_height;
+  options.threads = settings.threads;
   options.progress = progress;
-  auto remuxed = media::remux(source, sink, settings.limits, options);
+  auto remuxed = media::makePlayable(source, sink, settings.limits, options);
   if (!remuxed) {
     object->writer.reset();  // unpublished: its temporary file goes
     return refuse(std::string(media::errorCodeName(remuxed.error().code)), remuxed.error().message);

@@ -1,7 +1,8 @@
 // Ingest: a complete upload becomes the recording's playable, encrypted,
 // fragmented MP4. The glue between storage and media, so it lives here:
 //
-//   upload log -> decrypting ByteSource -> media::remux -> encrypting ByteSink
+//   upload log -> decrypting ByteSource -> media::makePlayable (remux or
+//   transcode, as the plan says) -> encrypting ByteSink
 //   -> object published, facts and fragment index saved, recording ready
 //   -> a poster (JPEG near 10%) made from the upload and stored encrypted
 //   -> the upload log shredded (only the playable copy and its poster are kept).
@@ -16,6 +17,7 @@
 #include <string>
 
 #include "media/probe.h"
+#include "server/config.h"
 #include "storage/vault.h"
 
 namespace server {
@@ -23,7 +25,15 @@ namespace server {
 struct IngestSettings {
   media::Limits limits;
   double fragment_s = 4.0;
+  // Transcoding (media/transcode.h): media.x264_preset, media.crf, media.max_output_height.
+  std::string x264_preset = "veryfast";
+  int crf = 23;
+  int max_output_height = 1080;
+  int threads = 0;  // per codec; 0: libav and libx264 choose
 };
+
+// The media.* keys of `config`, as ingest (and check-media) use them.
+IngestSettings ingestSettings(const Config& config);
 
 struct IngestOutcome {
   bool ready = false;

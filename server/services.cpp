@@ -20,14 +20,6 @@ std::vector<Cidr> cidrs(const std::string& text, const char* key) {
 
 }  // namespace
 
-IngestSettings ingestSettingsFrom(const Config& config) {
-  IngestSettings settings;
-  settings.limits.max_duration_s = config.media_max_duration_s;
-  settings.limits.max_width = config.media_max_width;
-  settings.limits.max_height = config.media_max_height;
-  return settings;
-}
-
 storage::Result<Services> makeServices(const Config& config,
                                        std::shared_ptr<storage::Vault> vault) {
   Services services;
@@ -42,7 +34,7 @@ storage::Result<Services> makeServices(const Config& config,
   services.uploads.max_bytes = static_cast<std::uint64_t>(config.upload_max_mib) << 20;
   services.uploads.quota_bytes = static_cast<std::uint64_t>(config.upload_quota_mib) << 20;
   services.uploads.expire_s = config.upload_expire_s;
-  services.ingest = std::make_shared<IngestQueue>(vault, ingestSettingsFrom(config),
+  services.ingest = std::make_shared<IngestQueue>(vault, ingestSettings(config),
                                                   config.ingest_workers, services.now);
   LV_TRY(services.ingest->requeue());
   services.upload_registry =

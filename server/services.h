@@ -15,8 +15,6 @@
 
 namespace server {
 
-IngestSettings ingestSettingsFrom(const Config& config);
-
 // Throws std::invalid_argument for a CIDR list that config validation let
 // through (it cannot: loadConfig checks them).
 storage::Result<Services> makeServices(const Config& config,

@@ -12,6 +12,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "media/probe.h"
+#include "server/ingest.h"
 #include "server/admin/file_source.h"
 #include "server/processing_register.h"
 #include "server/auth_service.h"
@@ -261,18 +262,15 @@ int checkMediaCommand(const Config& config, const std::vector<std::string>& args
     err << "lessonvault-admin: cannot read " << args[0] << "\n";
     return kExitFailure;
   }
-  media::Limits limits;
-  limits.max_duration_s = config.media_max_duration_s;
-  limits.max_width = config.media_max_width;
-  limits.max_height = config.media_max_height;
+  const media::Limits limits = ingestSettings(config).limits;
   media::silenceLibavLog();  // the verdict says what matters
   const auto facts = media::probe(*source, limits);
   if (json) {
     Poco::JSON::Object root(Poco::JSON_PRESERVE_KEY_ORDER);
     root.set("verdict", facts ? "accepted" : "refused");
     if (facts) {
-      root.set("plan", facts->remux ? "remux" : "transcode");
-      root.set("reason", facts->plan);
+      root.set("plan", std::string(facts->plan.action()));
+      root.set("reason", facts->plan.reason);
       root.set("facts", mediaJson(*facts));
     } else {
       Poco::JSON::Object::Ptr error = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -283,7 +281,8 @@ int checkMediaCommand(const Config& config, const std::vector<std::string>& args
     root.stringify(out, 2);
     out << "\n";
   } else if (facts) {
-    out << "accepted: " << facts->plan << "\n" << mediaSummary(*facts) << "\n";
+    out << "accepted: " << facts->plan.action() << " (" << facts->plan.reason << ")\n"
+        << mediaSummary(*facts) << "\n";
   } else {
     out << "refused: " << facts.error().toString() << "\n";
   }

@@ -128,7 +128,7 @@ server_pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$tmp/server2.log" && break; sleep 0.1; done
 url=$(grep -o 'listening on http://[0-9.:]*' "$tmp/server2.log" | head -1 | sed 's/listening on //')
 [[ -n $url ]] || fail "server did not start: $(cat "$tmp/server2.log")"
-login=$(curl -s -i -H "Origin: http://127.0.0.1:8080" -X POST \
+login=$(curl -s -i -H "Origin: http://127.0.0.1:8080" -H "Content-Type: application/json" -X POST \
   --data "{\"username\":\"admin\",\"password\":\"$admin_password\"}" "$url/api/login")
 kill -TERM "$server_pid"; wait "$server_pid"
 [[ $login == *"HTTP/1.1 200"* && $login == *"__Host-lv_session="* &&
@@ -170,7 +170,8 @@ expect 0 "ok:" "$admin" "${cfg[@]}" audit-verify > /dev/null
 [[ -n ${MEDIA_DIR:-} ]] || fail "MEDIA_DIR is not set (ctest passes the media fixtures' directory)"
 {
   expect 0 "accepted: remux" "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/h264_aac_faststart.mp4" > /dev/null
-  expect 0 "transcode: hevc video is re-encoded" "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/hevc_aac_tagged.mov" > /dev/null
+  expect 0 "accepted: transcode (video hevc → h264; audio aac copied)" "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/hevc_aac_tagged.mov" > /dev/null
+  expect 1 "refused: corrupt: damaged" "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/corrupt.mp4" > /dev/null
   expect 1 "refused: not_media" "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/text.mp4" > /dev/null
   expect 1 '"code": "truncated"' "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/truncated.mp4" --json > /dev/null
   expect 0 '"verdict": "accepted"' "$admin" "${cfg[@]}" check-media "$MEDIA_DIR/vp9_opus.webm" --json > /dev/null

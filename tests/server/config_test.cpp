@@ -164,6 +164,38 @@ TEST(ConfigTest, ConsentCategoriesMustBeCodesAndIncludeGuardianAccess) {
             (std::vector<std::string>{"website", "guardian_access_recordings"}));
 }
 
+TEST(ConfigTest, TranscodingKeysAreValidated) {
+  auto defaults = loadConfig(*minimalSource());
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->media_x264_preset, "veryfast");
+  EXPECT_EQ(defaults->media_crf, 23);
+  EXPECT_EQ(defaults->media_max_output_height, 1080);
+  {
+    Source source = minimalSource();
+    source->setString("media.x264_preset", "quick");
+    expectError(source, "media.x264_preset", "expected one of ultrafast");
+  }
+  {
+    Source source = minimalSource();
+    source->setString("media.crf", "52");
+    expectError(source, "media.crf", "expected an integer 0..51");
+  }
+  {
+    Source source = minimalSource();
+    source->setString("media.max_output_height", "8");
+    expectError(source, "media.max_output_height", "expected an integer 16..16384");
+  }
+  Source source = minimalSource();
+  source->setString("media.x264_preset", "slow");
+  source->setString("media.crf", "28");
+  source->setString("media.max_output_height", "720");
+  auto config = loadConfig(*source);
+  ASSERT_TRUE(config.has_value()) << config.error().describe();
+  EXPECT_EQ(config->media_x264_preset, "slow");
+  EXPECT_EQ(config->media_crf, 28);
+  EXPECT_EQ(config->media_max_output_height, 720);
+}
+
 TEST(ConfigTest, PurposeCapsAreBounded) {
   Source source = minimalSource();
   source->setString("school.max_days_student_support", "0");

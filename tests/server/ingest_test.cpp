@@ -123,6 +123,69 @@ TEST_F(IngestTest, AnUploadBecomesAPlayableEncryptedRecording) {
   EXPECT_EQ(frameHashes(play.file("index.m3u8"), "-allowed_extensions ALL"), source);
 }
 
+TEST_F(IngestTest, AnUploadThatNeedsTranscodingEndsReadyWithoutPlaintext) {
+  // The phone's HEVC. (The WebM, AVI and MPEG-TS fixtures hold runs of 64+
+  // equal padding bytes, which the database's empty pages match too.)
+  const auto input = fixture("hevc_aac_tagged.mov");
+  auto [recording, upload] = uploadBytes(input);
+  std::vector<int> progress;
+  IngestSettings settings;
+  settings.fragment_s = 0.5;
+  settings.x264_preset = "ultrafast";
+  settings.max_output_height = 120;
+  auto outcome = ingestUpload(
+      *vault_, recording, upload, input.size(), settings,
+      [&](int percent) { progress.push_back(percent); }, 10);
+  ASSERT_TRUE(outcome) << outcome.error().toString();
+  ASSERT_TRUE(outcome->ready) << outcome->code << ": " << outcome->message;
+  EXPECT_EQ(*vault_->status(recording), storage::RecordingStatus::kReady);
+  EXPECT_EQ(progress.back(), 100);
+  EXPECT_TRUE(outcome->poster);
+  EXPECT_FALSE(std::filesystem::exists(vault_->uploadPath(upload))) << "the upload is shredded";
+  auto stored = vault_->media(recording);
+  ASSERT_TRUE(stored) << stored.error().toString();
+  EXPECT_EQ(stored->video_codec, "h264");
+  EXPECT_EQ(stored->audio_codec, "aac");
+  EXPECT_EQ(stored->height, 120) << "the output's size is stored, capped";
+  EXPECT_EQ(stored->fragments.size(), 4u);
+
+  // Invariant 1, on the transcode path too: no 64-byte window of the upload
+  // in any file under the data directory.
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.path())) {
+    if (!entry.is_regular_file()) continue;
+    EXPECT_FALSE(
+        storage::testing::containsAnyWindow(storage::testing::readFile(entry.path()), input, 64))
+        << entry.path() << " holds plaintext";
+  }
+  // The stored object is the H.264 recording the index describes.
+  auto reader = vault_->openObject(stored->object);
+  ASSERT_TRUE(reader);
+  std::vector<std::uint8_t> plain((*reader)->size());
+  ASSERT_TRUE((*reader)->read(0, plain));
+  storage::testing::TempDir play;
+  storage::testing::writeFile(play.file("media.mp4"), plain);
+  media::FragmentIndex index{0, stored->init_size, {}};
+  for (const auto& f : stored->fragments)
+    index.fragments.push_back({f.duration_s, f.offset, f.size});
+  auto playlist = media::hlsPlaylist(index, "media.mp4");
+  ASSERT_TRUE(playlist);
+  std::ofstream(play.file("index.m3u8")) << *playlist;
+  EXPECT_EQ(frameHashes(play.file("index.m3u8"), "-allowed_extensions ALL").size(), 50u)
+      << "every frame of the 2 s, 25 fps upload plays from the playlist";
+}
+
+TEST_F(IngestTest, ADamagedUploadIsRefusedAsCorrupt) {
+  const auto input = fixture("corrupt.mp4");
+  auto [recording, upload] = uploadBytes(input);
+  auto outcome = ingestUpload(*vault_, recording, upload, input.size(), {}, {}, 10);
+  ASSERT_TRUE(outcome);
+  EXPECT_FALSE(outcome->ready);
+  EXPECT_EQ(outcome->code, "corrupt");
+  EXPECT_NE(outcome->message.find("at about 0:00:01"), std::string::npos) << outcome->message;
+  EXPECT_TRUE(std::filesystem::is_empty(vault_->objectsDir())) << "nothing published, no temp file";
+  EXPECT_FALSE(std::filesystem::exists(vault_->uploadPath(upload)));
+}
+
 TEST_F(IngestTest, ARefusedUploadLeavesNothingButTheReason) {
   const auto input = fixture("text.mp4");
   auto [recording, upload] = uploadBytes(input);
