@@ -45,6 +45,7 @@ Router::Ptr makeRouter(const Services& services) {
     addCollaborationRoutes(*router, services);
     addStreamRoutes(*router, services);
     addTusRoutes(*router, services);
+    addOversightRoutes(*router, services);
   }
   if (services.auth) addAuthRoutes(*router, services.auth);
   return router;

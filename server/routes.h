@@ -11,6 +11,7 @@
 #include "acl/clock.h"
 #include "acl/purpose_end.h"
 #include "server/clock.h"
+#include "server/config.h"
 #include "server/network_policy.h"
 #include "server/principal.h"
 #include "server/router.h"
@@ -52,6 +53,9 @@ struct Services {
   // The school's calendar and unix time; the server uses the real ones.
   std::shared_ptr<const acl::Clock> clock = std::make_shared<SchoolClock>();
   std::function<std::int64_t()> now = unixNow;
+  // The configuration the server started with (the processing register and
+  // consent categories come from it).
+  Config config;
   acl::PurposeCaps caps;
   UploadLimits uploads;
   std::shared_ptr<IngestQueue> ingest;
@@ -78,5 +82,6 @@ void addRecordingRoutes(Router& router, const Services& services);
 void addTusRoutes(Router& router, const Services& services);
 void addStreamRoutes(Router& router, const Services& services);
 void addCollaborationRoutes(Router& router, const Services& services);
+void addOversightRoutes(Router& router, const Services& services);
 
 }  // namespace server

@@ -30,6 +30,7 @@ storage::Result<Services> makeServices(const Config& config,
   services.authenticate = [auth](Poco::Net::HTTPServerRequest& request) {
     return requireSession(*auth, request, auth->now());
   };
+  services.config = config;
   services.caps = {config.max_days_teacher_training, config.max_days_student_support};
   services.uploads.max_bytes = static_cast<std::uint64_t>(config.upload_max_mib) << 20;
   services.uploads.quota_bytes = static_cast<std::uint64_t>(config.upload_quota_mib) << 20;
