@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 . scripts/lib/apt.sh
 
 # Only tests need these, so a school's server never gets them from setup.sh.
-ensure_packages libgtest-dev libbenchmark-dev curl sqlite3 ffmpeg || exit 1
+# promtool (prometheus) lints /metrics.
+ensure_packages libgtest-dev libbenchmark-dev curl sqlite3 ffmpeg prometheus || exit 1
 LV_BUILD_TESTS=ON scripts/setup.sh || exit 1
 
 echo "==> building the sanitizer configuration into build-asan/"

@@ -227,6 +227,14 @@ std::unique_ptr<RequestHandler> Router::route(const Poco::Net::HTTPServerRequest
   return internalError();
 }
 
+std::vector<std::pair<std::string, std::string>> Router::routeTable() const {
+  std::vector<std::pair<std::string, std::string>> table;
+  for (const Route& r : routes_) {
+    for (const auto& [method, factory] : r.methods) table.emplace_back(method, r.pattern);
+  }
+  return table;
+}
+
 Poco::Net::HTTPRequestHandler* Router::createRequestHandler(
     const Poco::Net::HTTPServerRequest& request) {
   std::string pattern;

@@ -55,6 +55,9 @@ class Router : public Poco::Net::HTTPRequestHandlerFactory {
                                       int status)>;
   void setObserver(Observer observer) { observer_ = std::move(observer); }
 
+  // Every registered (method, pattern), for the OpenAPI document's test.
+  std::vector<std::pair<std::string, std::string>> routeTable() const;
+
   // Handlers created and not yet destroyed: requests being handled right now. HttpService
   // waits for this to reach 0 before it closes connections on stop. Thread-safe.
   int requestsInProgress() const { return *in_progress_; }

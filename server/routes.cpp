@@ -6,6 +6,7 @@
 #include "server/auth_routes.h"
 #include "server/health_handler.h"
 #include "server/metrics.h"
+#include "server/openapi.h"
 
 namespace server {
 
@@ -24,6 +25,10 @@ Router::Ptr makeRouter(const Services& services) {
   router->add("GET", "/healthz", [probe = services.is_healthy](const PathParams&) {
     return std::make_unique<HealthHandler>(probe);
   });
+  router->add("GET", "/api/openapi.json",
+              route([](Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response,
+                       const PathParams&) { sendJson(response, Poco::Net::HTTPResponse::HTTP_OK,
+                                                     openApiDocument()); }));
   if (services.metrics) {
     router->setObserver([metrics = services.metrics](const std::string& pattern,
                                                      const std::string& method, int status) {

@@ -2,6 +2,7 @@
 // create, upload through tus, ingest, stream with Range requests, revoke, end;
 // unknown and forbidden ids answered alike (invariant 2); no plaintext under
 // the data directory (invariant 1).
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -337,6 +338,16 @@ TEST_F(RecordingsHttpTest, MetricsCountRequestsByRoutePattern) {
   EXPECT_NE(metrics.body.find(request_line), std::string::npos) << metrics.body;
   EXPECT_NE(metrics.body.find(ingest_line), std::string::npos) << metrics.body;
   EXPECT_EQ(metrics.body.find(id), std::string::npos) << "ids never become labels";
+  // Prometheus's own linter accepts the exposition (Debian package prometheus).
+  const std::string file = dir_.file("metrics.txt");
+  std::ofstream(file) << metrics.body;
+  const std::string lint = "promtool check metrics < " + file + " 2>&1";
+  FILE* pipe = ::popen(lint.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  char buffer[512];
+  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+  EXPECT_EQ(::pclose(pipe), 0) << output;
 }
 
 }  // namespace
