@@ -10,6 +10,10 @@ cd "$(dirname "$0")/.."
 # promtool (prometheus) lints /metrics.
 ensure_packages libgtest-dev libbenchmark-dev curl sqlite3 ffmpeg prometheus || exit 1
 LV_BUILD_TESTS=ON scripts/setup.sh || exit 1
+# The end-to-end clients (tus-js-client) from the committed lockfile.
+command -v npm > /dev/null || ensure_packages nodejs npm || exit 1
+echo "==> npm ci in scripts/e2e"
+(cd scripts/e2e && npm ci --no-audit --no-fund --loglevel=error) || exit 1
 
 echo "==> building the sanitizer configuration into build-asan/"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLV_SANITIZE=ON -DLV_BUILD_TESTS=ON >/dev/null &&

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# End to end against the real lessonvault process: accounts from the CLI, an
+# upload with tus-js-client (aborted and resumed), playback with ffmpeg, Range
+# requests, refusals, invariant 1 (upload_e2e.mjs); then the audit chain verifies.
+# Usage: service_e2e.sh BIN_DIR MEDIA_DIR     (needs `npm ci` in scripts/e2e first)
+set -euo pipefail
+bin=$1
+media=$2
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+server_pid=
+cleanup() {
+  [[ -n $server_pid ]] && kill -KILL "$server_pid" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# A recording of at least 60 MB, made once and kept with the other fixtures.
+fixture=$media/e2e_720p_65mb.mp4
+if [[ ! -s $fixture ]]; then
+  echo "making $fixture"
+  ffmpeg -v error -y -f lavfi -i "testsrc2=size=1280x720:rate=25" \
+    -f lavfi -i "sine=frequency=440:sample_rate=48000" -t 65 \
+    -c:v libx264 -preset ultrafast -b:v 8M -maxrate 8M -bufsize 8M -g 50 -pix_fmt yuv420p \
+    -c:a aac -b:a 128k -movflags +faststart "$fixture.tmp.mp4"
+  mv "$fixture.tmp.mp4" "$fixture"
+fi
+
+cat > "$tmp/lv.properties" <<CONF
+server.port = 0
+storage.data_dir = $tmp/var/data
+storage.database = $tmp/var/lv.db
+storage.keys_dir = $tmp/var/keys
+auth.scrypt_log_n = 14
+CONF
+admin() { "$bin/lessonvault-admin" --config "$tmp/lv.properties" "$@"; }
+admin init > /dev/null
+cat > "$tmp/roster.csv" <<CSV
+external_id,display_name,role,birth_date,guardian_of,left_on
+T-1,Anna Smit,staff,,,
+T-2,Bert Kok,staff,,,
+T-3,Carla Bos,staff,,,
+CSV
+admin import-roster "$tmp/roster.csv" > /dev/null
+password() { admin create-account "$1" "$2" | sed -n 's/^one-time password for [a-z]*: //p'; }
+anna=$(password T-1 anna)
+bert=$(password T-2 bert)
+carla=$(password T-3 carla)
+
+"$bin/lessonvault" --config "$tmp/lv.properties" > "$tmp/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do grep -q "listening on" "$tmp/server.log" && break; sleep 0.1; done
+url=$(grep -o 'listening on http://[0-9.:]*' "$tmp/server.log" | head -1 | sed 's/listening on //')
+[[ -n $url ]] || { cat "$tmp/server.log"; exit 1; }
+
+node "$here/upload_e2e.mjs" "$url" "$fixture" "$tmp/var/data" "$anna" "$bert" "$carla"
+
+kill -TERM "$server_pid"
+wait "$server_pid"
+server_pid=
+head=$(grep -o 'audit head [0-9]*:[0-9a-f]*' "$tmp/server.log" | tail -1 | sed 's/audit head //')
+admin audit-verify --expect-head "$head"
