@@ -55,7 +55,7 @@ std::vector<std::string_view> fields(std::string_view line) {
 }  // namespace
 
 Result<SecretKey> DeletionJournal::deriveKey(const SecretKey& audit_key) {
-  return hkdfSha256(audit_key, {}, asBytes(kKeyInfo));
+  return hkdfSha256(audit_key, asBytes(kMacLabel), asBytes(kKeyInfo));
 }
 
 Result<std::unique_ptr<DeletionJournal>> DeletionJournal::open(FileSystem& fs, std::string path,

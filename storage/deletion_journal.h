@@ -7,8 +7,8 @@
 //
 //   <seq> <recording id hex> <unix time> <reason code> <mac hex>\n
 //   mac(n) = HMAC-SHA256(journal key, "LVJOURNAL1" || mac(n-1) || "<seq> <id> <time> <reason>")
-//   mac(0) = 32 zero bytes;  journal key = HKDF-SHA256(audit key, info "lessonvault
-//   deletion journal v1")
+//   mac(0) = 32 zero bytes;  journal key = HKDF-SHA256(audit key, salt "LVJOURNAL1",
+//   info "lessonvault deletion journal v1")
 //
 // The chain makes an edited, removed, inserted or reordered line fail; the
 // key lives only wrapped in the database, so the journal cannot be re-MACed
