@@ -104,7 +104,8 @@ Result<BackupReport> backupVault(const VaultPaths& paths, const std::string& dir
   if (!*source) return fail(ErrorCode::kNotFound, paths.database + " does not exist");
   auto empty = isEmptyDir(fs, dir);
   if (!empty) return std::unexpected(empty.error());
-  if (!*empty) return fail(ErrorCode::kInvalidArgument, dir + " is not empty; back up into a new directory");
+  if (!*empty)
+    return fail(ErrorCode::kInvalidArgument, dir + " is not empty; back up into a new directory");
   for (std::string_view sub : {"objects", "uploads"}) {
     LV_TRY(fs.createDirs(joinPath(dir, std::string(sub))));
   }

@@ -28,8 +28,7 @@ struct BackupReport {
 // snapshot and its copy is listed as absent: its recording is on its way out
 // and the journal finishes it at restore. On failure `dir` may hold a partial
 // backup without a manifest, which restore refuses.
-Result<BackupReport> backupVault(const VaultPaths& paths, const std::string& dir,
-                                 std::int64_t now);
+Result<BackupReport> backupVault(const VaultPaths& paths, const std::string& dir, std::int64_t now);
 
 struct RestoreOptions {
   // Replace an installation that already has a database or blobs.

@@ -52,8 +52,7 @@ class Sha256 {
 };
 
 // Reads `path` in chunks, hashing each and passing it to `sink` if given.
-Result<ManifestFile> readHashed(FileSystem& fs, const std::string& path,
-                                WritableFile* sink) {
+Result<ManifestFile> readHashed(FileSystem& fs, const std::string& path, WritableFile* sink) {
   auto file = fs.openRead(path);
   if (!file) return std::unexpected(file.error());
   auto size = (*file)->size();
@@ -170,7 +169,8 @@ Result<ManifestFile> copyFileHashed(FileSystem& fs, const std::string& from,
 }
 
 Status writeManifest(FileSystem& fs, const std::string& dir, const Manifest& manifest) {
-  std::string text = std::string(kMagic) + "\ncreated " + std::to_string(manifest.created_at) + "\n";
+  std::string text =
+      std::string(kMagic) + "\ncreated " + std::to_string(manifest.created_at) + "\n";
   for (const ManifestFile& file : manifest.files) {
     text += "file " + file.sha256 + " " + std::to_string(file.size) + " " + file.path + "\n";
   }
@@ -196,7 +196,8 @@ Result<Manifest> verifyBackup(FileSystem& fs, const std::string& dir) {
   if (!manifest) return std::unexpected(manifest.error());
   std::map<std::string, const ManifestFile*> listed;
   for (const ManifestFile& file : manifest->files) {
-    if (!listed.emplace(file.path, &file).second) return mismatch(dir, file.path + " is listed twice");
+    if (!listed.emplace(file.path, &file).second)
+      return mismatch(dir, file.path + " is listed twice");
   }
   if (!listed.contains(std::string(kBackupDatabaseName))) {
     return mismatch(dir, "it lists no database");
@@ -208,8 +209,8 @@ Result<Manifest> verifyBackup(FileSystem& fs, const std::string& dir) {
       return std::unexpected(found.error());
     }
     if (found->size != file->size) {
-      return mismatch(dir, path + " has " + std::to_string(found->size) + " bytes, the manifest says " +
-                               std::to_string(file->size));
+      return mismatch(dir, path + " has " + std::to_string(found->size) +
+                               " bytes, the manifest says " + std::to_string(file->size));
     }
     if (found->sha256 != file->sha256) return mismatch(dir, path + " has another SHA-256");
   }

@@ -39,8 +39,7 @@ bool isBackupPath(std::string_view path);
 // Copies `from` to `to` (which must not exist) through a temporary name in the
 // same directory, fsyncs it and renames it; the caller fsyncs the directory.
 // Returns the copy's size and SHA-256. kNotFound when `from` is missing.
-Result<ManifestFile> copyFileHashed(FileSystem& fs, const std::string& from,
-                                    const std::string& to);
+Result<ManifestFile> copyFileHashed(FileSystem& fs, const std::string& from, const std::string& to);
 
 // The size and SHA-256 of a file.
 Result<ManifestFile> hashFile(FileSystem& fs, const std::string& path);

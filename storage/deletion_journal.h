@@ -71,7 +71,7 @@ class DeletionJournal {
   std::set<std::string> recorded_;  // recording ids (hex) in entries_
   Mac last_mac_{};
   bool exists_ = false;
-  bool name_durable_ = false;  // the file's directory entry has been fsync'd
+  bool name_durable_ = false;     // the file's directory entry has been fsync'd
   std::uint64_t valid_size_ = 0;  // bytes up to the last complete line
   std::uint64_t file_size_ = 0;
 };

@@ -52,8 +52,8 @@ class BackupRestoreTest : public ::testing::Test {
     request.purpose_end = acl::Date(std::chrono::sys_days(today_) + std::chrono::days(30));
     request.participants = {{2, acl::Relation::kSupervisor, {true, true, false}, std::nullopt}};
     request.consultation = {{1}, today_};
-    auto made = storage::createCheckedRecording(*vault_, 1, request, acl::PurposeCaps{}, today_,
-                                                unixNow());
+    auto made =
+        storage::createCheckedRecording(*vault_, 1, request, acl::PurposeCaps{}, today_, unixNow());
     EXPECT_TRUE(made && *made);
     return **made;
   }
@@ -126,13 +126,15 @@ TEST_F(BackupRestoreTest, AnErasedRecordingStaysGoneAfterARestoreWhileAnotherPla
   EXPECT_NE(out_.str().find("2 object(s)"), std::string::npos) << out_.str();
 
   // The early erasure, after the backup.
-  auto ended = storage::endPurposeNow(*vault_, 1, erased, acl::Action::kEndPurpose, today_,
-                                      unixNow());
+  auto ended =
+      storage::endPurposeNow(*vault_, 1, erased, acl::Action::kEndPurpose, today_, unixNow());
   ASSERT_TRUE(ended && *ended);
   ASSERT_FALSE(std::filesystem::exists(vault_->objectPath(erased_media.object)));
   // The backup still holds it: only the journal can keep it from coming back.
-  EXPECT_EQ(countIn(backup + "/lessonvault.db", "SELECT count(*) FROM data_keys "
-                                                "WHERE recording_id = ?1", erased),
+  EXPECT_EQ(countIn(backup + "/lessonvault.db",
+                    "SELECT count(*) FROM data_keys "
+                    "WHERE recording_id = ?1",
+                    erased),
             1);
   EXPECT_TRUE(std::filesystem::exists(backup + "/objects/" + erased_media.object.hex()));
 
@@ -156,8 +158,8 @@ TEST_F(BackupRestoreTest, AnErasedRecordingStaysGoneAfterARestoreWhileAnotherPla
                     "AND reason = 'purpose_ended_early'",
                     erased),
             1);
-  EXPECT_EQ(countIn(config_.database_path,
-                    "SELECT count(*) FROM data_keys WHERE recording_id = ?1", erased),
+  EXPECT_EQ(countIn(config_.database_path, "SELECT count(*) FROM data_keys WHERE recording_id = ?1",
+                    erased),
             0);
   // The overdue one was swept.
   EXPECT_EQ(vault_->status(*overdue).error().code, storage::ErrorCode::kNotFound);
