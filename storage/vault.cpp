@@ -106,6 +106,7 @@ Result<std::unique_ptr<Vault>> Vault::open(const VaultPaths& paths, FileSystem& 
   }
   LV_TRY(vault->removeOrphanFiles());
   LV_TRY(vault->loadAuditKey());
+  LV_TRY(vault->reconcileDeletionJournal());
   return vault;
 }
 

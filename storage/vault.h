@@ -22,6 +22,7 @@
 #include "acl/recording.h"
 #include "storage/audit.h"
 #include "storage/database.h"
+#include "storage/deletion_journal.h"
 #include "storage/dir_lock.h"
 #include "storage/file_system.h"
 #include "storage/ids.h"
@@ -92,7 +93,11 @@ class Vault {
   // another process has the vault open), loads the master keys (refusing
   // permissive files), migrates the schema, finishes deletions a crash
   // interrupted and removes files that no row refers to (left by a crash
-  // between writing a file and recording it).
+  // between writing a file and recording it). Then it reconciles the deletion
+  // journal (deletion_journal.h) with the database: every recording the
+  // journal lists is deleted (again) — a database restored from a backup
+  // cannot bring one back — and every tombstone missing from the journal is
+  // added to it. A journal line that fails its MAC stops open() (kSegmentAuth).
   static Result<std::unique_ptr<Vault>> open(const VaultPaths& paths,
                                              FileSystem& fs = FileSystem::posix());
 
@@ -158,6 +163,8 @@ class Vault {
   // wrapped key goes first (secure_delete, WAL truncated), then its files,
   // then its rows; a tombstone remains. `reason` is a code ([a-z_]), never
   // free text, so that the tombstone holds no personal data. Idempotent.
+  // Before the key goes, the deletion is appended to the deletion journal
+  // beside the master keys and fsync'd; if that fails, nothing is deleted.
   Status deleteRecording(const Id& recording, std::string_view reason, std::int64_t now,
                          const std::string& actor);
 
@@ -200,7 +207,12 @@ class Vault {
   // rotation's transaction.
   Status rewrapServiceKeysLocked(const KeyRing& ring, const Id& new_id, const SecretKey& new_key);
   Result<Id> uploadRecordingLocked(const Id& upload);
+  // deleteRecording() without the lock; `journal` false when replaying the journal.
+  Status deleteLocked(const Id& recording, std::string_view reason, std::int64_t now,
+                      const std::string& actor, bool journal);
   Status removeFilesAndRowsLocked(const Id& recording);
+  // Opens the deletion journal and reconciles it with the database (see open()).
+  Status reconcileDeletionJournal();
   Status removeOrphanFiles();
   // Loads the audit key, creating and wrapping it on first use.
   Status loadAuditKey();
@@ -214,6 +226,7 @@ class Vault {
   KeyRing ring_;
   std::unique_ptr<Database> db_;
   std::optional<SecretKey> audit_key_;
+  std::unique_ptr<DeletionJournal> journal_;  // set by open()
 };
 
 }  // namespace storage

@@ -95,11 +95,24 @@ Status Vault::deleteRecording(const Id& recording, std::string_view reason, std:
     return fail(ErrorCode::kInvalidArgument, "deletion reason must be a code of a-z and _");
   }
   std::lock_guard lock(mutex_);
+  return deleteLocked(recording, reason, now, actor, true);
+}
+
+Status Vault::deleteLocked(const Id& recording, std::string_view reason, std::int64_t now,
+                           const std::string& actor, bool journal) {
   auto current = recordingForDeletion(*db_, recording);
   if (!current) return std::unexpected(current.error());
   if (!current->has_value()) return {};  // already deleted: deletion is idempotent
   const RecordingRow& row = **current;
   if (row.status != "deleting") {
+    // Step 0: the journal outside the database learns of it first, so that
+    // neither a crash after the key is gone nor a restored backup can undo it.
+    if (journal && journal_ == nullptr) {
+      return fail(ErrorCode::kInvalidArgument, "the deletion journal is not open");
+    }
+    if (journal && !journal_->contains(recording)) {
+      LV_TRY(journal_->append({JournalEntry{recording, now, std::string(reason)}}));
+    }
     // Step 1, atomically: the key goes and the recording becomes "on its way
     // out". From this commit on, nothing of it can be decrypted again.
     auto txn = Transaction::begin(*db_);

@@ -12,8 +12,9 @@
 #include <Poco/JSON/Object.h>
 
 #include "media/probe.h"
-#include "server/ingest.h"
+#include "server/admin/backup_commands.h"
 #include "server/admin/file_source.h"
+#include "server/ingest.h"
 #include "server/processing_register.h"
 #include "server/auth_service.h"
 #include "server/clock.h"
@@ -588,6 +589,16 @@ const std::vector<Command>& commands() {
        "recordings past their purpose end, expired uploads, failed ingests and people due "
        "under R19; --now runs it as if at TIME (YYYY-MM-DD[THH:MM[:SS]] school-local, or @UNIX)",
        sweepCommand},
+      {"backup", "DIR",
+       "copy the database (SQLite online backup: a consistent snapshot, also while the server "
+       "runs) and the encrypted blobs into the new directory DIR, with a MANIFEST of sizes and "
+       "SHA-256; the master keys are not included: back the key directory up separately",
+       backupCommand},
+      {"restore", "DIR [--force]",
+       "with the server stopped: check DIR against its MANIFEST, put the database and blobs "
+       "back (--force replaces an installation that has some), replay the deletion journal and "
+       "run the expiry sweep, so nothing erased or expired comes back",
+       restoreCommand},
   };
   return kCommands;
 }
