@@ -214,8 +214,13 @@ class TusRoutes {
     setTusHeaders(response);
     const Principal who = uploadsCaller(s_, request);
     requireTusVersion(request, response);
-    const storage::UploadRow row = ownUpload(who, params);
-    const std::uint64_t offset = unwrap(s_.upload_registry->offset(row.id));
+    const storage::UploadRow row = ownUpload(who, params, /*complete_ok=*/true);
+    const std::uint64_t offset =
+        row.completed ? row.length : unwrap(s_.upload_registry->offset(row.id));
+    // Every byte durable but the upload not marked complete: the server died
+    // between the last append and its bookkeeping. A client that sees the full
+    // offset sends nothing more, so finish here.
+    if (!row.completed && offset == row.length) finish(who, row.id, row.recording, row.length);
     response.set("Upload-Offset", std::to_string(offset));
     response.set("Upload-Length", std::to_string(row.length));
     response.set("Upload-Expires", httpDate(row.expires_at));
@@ -269,12 +274,22 @@ class TusRoutes {
                       std::int64_t now) {
     const acl::Decision decision = unwrap(
         storage::checkAccess(*s_.vault, who.person, acl::Action::kUpload, recording, today, now));
-    if (!decision.allowed()) throw recordingNotFound();
+    if (decision.allowed()) return;
+    // Only the owner gets this far in acl's upload rule: tell them plainly
+    // (a client that missed the last answer must not start over).
+    if (decision.reason == acl::Reason::kDeniedNotUploading) {
+      throw tusError(409, "already_uploaded",
+                     "This recording already has its file; it is being processed or is ready.");
+    }
+    throw recordingNotFound();
   }
 
   // The upload named in the path, if it is the caller's and still open;
   // otherwise the same 404 (unknown and forbidden alike), or 410 once expired.
-  storage::UploadRow ownUpload(const Principal& who, const PathParams& params) {
+  // With `complete_ok` (HEAD), a completed upload whose ingest has not yet
+  // consumed it answers too, at its full length, as tus expects.
+  storage::UploadRow ownUpload(const Principal& who, const PathParams& params,
+                               bool complete_ok = false) {
     const storage::Id id = recordingIdParam(params, "upload");
     std::optional<storage::UploadRow> row;
     unwrap(s_.vault->read([&](storage::Database& db) -> storage::Status {
@@ -283,8 +298,17 @@ class TusRoutes {
       row = *found;
       return {};
     }));
-    if (!row || row->completed) throw recordingNotFound();
+    if (!row || (row->completed && !complete_ok)) throw recordingNotFound();
     const std::int64_t now = s_.now();
+    if (row->completed) {
+      const acl::Decision decision = unwrap(storage::checkAccess(
+          *s_.vault, who.person, acl::Action::kUpload, row->recording, s_.clock->today(), now));
+      // Allowed, or refused only because the file is in: the owner.
+      if (!decision.allowed() && decision.reason != acl::Reason::kDeniedNotUploading) {
+        throw recordingNotFound();
+      }
+      return *row;
+    }
     requireAllowed(who, row->recording, s_.clock->today(), now);
     if (row->expires_at != 0 && row->expires_at < now) {
       throw tusError(410, "upload_expired", "This upload expired; start it again.");

@@ -267,5 +267,24 @@ TEST_F(TusHttpTest, AnUploadResumesAfterTheServerRestarts) {
   EXPECT_EQ(bytes.status, 200);
 }
 
+// A crash between the last durable append and its bookkeeping leaves every
+// byte in the log but the upload open. The client's HEAD sees the full offset
+// (and would send nothing more): the server finishes the upload there.
+TEST_F(TusHttpTest, AFullLogLeftOpenByACrashIsFinishedAtTheNextHead) {
+  const HttpResult created = create(anna_, data_.size());
+  const std::string location = created.headers.get("Location", "");
+  const auto upload = *storage::Id::parse(location.substr(std::string("/files/").size()));
+  {
+    auto log = vault_->openUpload(upload);
+    ASSERT_TRUE(log);
+    ASSERT_TRUE((*log)->append({reinterpret_cast<const std::uint8_t*>(data_.data()), data_.size()}));
+  }
+  EXPECT_EQ(headOffset(anna_, location), data_.size());
+  EXPECT_EQ(waitForIngest(recording_, anna_), "ready");
+  // The file is in: a new upload is refused plainly to its owner, as not found to others.
+  expectError(create(anna_, data_.size()), 409, "already_uploaded");
+  expectError(create(bert_, data_.size()), 404, "not_found");
+}
+
 }  // namespace
 }  // namespace server::testing
