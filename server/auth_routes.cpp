@@ -117,16 +117,19 @@ Json accountBody(const storage::Account& account, std::int64_t now) {
   return body;
 }
 
-void addSessionRoutes(Router& router, const std::shared_ptr<AuthService>& auth) {
+void addSessionRoutes(Router& router, const std::shared_ptr<AuthService>& auth,
+                      const std::shared_ptr<const NetworkPolicy>& network) {
   add(router, "POST", "/api/login",
-      [auth](HTTPServerRequest& request, HTTPServerResponse& response, const PathParams&) {
+      [auth, network](HTTPServerRequest& request, HTTPServerResponse& response,
+                      const PathParams&) {
+        network->requireUploads(request);
         auth->requireOrigin(request);
         const Json body = readJson(request);
         LoginRequest login;
         login.username = requiredString(body, "username");
         login.password = requiredString(body, "password");
         login.totp = optionalString(body, "totp");
-        login.client_address = request.clientAddress().host().toString();
+        login.client_address = network->clientAddress(request).toString();
         try {
           auto result = auth->login(std::move(login), auth->now());
           response.add("Set-Cookie", sessionCookie(result.token));
@@ -260,8 +263,9 @@ void addAdminRoutes(Router& router, const std::shared_ptr<AuthService>& auth) {
 
 }  // namespace
 
-void addAuthRoutes(Router& router, std::shared_ptr<AuthService> auth) {
-  addSessionRoutes(router, auth);
+void addAuthRoutes(Router& router, std::shared_ptr<AuthService> auth,
+                   std::shared_ptr<const NetworkPolicy> network) {
+  addSessionRoutes(router, auth, network);
   addAdminRoutes(router, auth);
 }
 

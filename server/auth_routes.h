@@ -24,12 +24,17 @@
 #include <memory>
 
 #include "server/auth_service.h"
+#include "server/network_policy.h"
 #include "server/router.h"
 
 namespace server {
 
 inline constexpr std::size_t kMaxAuthBody = 16 * 1024;
 
-void addAuthRoutes(Router& router, std::shared_ptr<AuthService> auth);
+// `network` decides who may log in (server.uploads_allow, R4) and which
+// address a login's lockout counts against (X-Forwarded-For from trusted
+// proxies only).
+void addAuthRoutes(Router& router, std::shared_ptr<AuthService> auth,
+                   std::shared_ptr<const NetworkPolicy> network);
 
 }  // namespace server

@@ -38,7 +38,13 @@ std::optional<Cidr> Cidr::parse(std::string_view text) {
     return std::nullopt;
   }
   Poco::Net::IPAddress network;
-  if (!Poco::Net::IPAddress::tryParse(std::string(address), network)) return std::nullopt;
+  if (address == "::") {
+    // Poco's parser refuses the unspecified address, which "::/0" (every
+    // IPv6 client) needs; the family constructor makes exactly it.
+    network = Poco::Net::IPAddress(Poco::Net::IPAddress::IPv6);
+  } else if (!Poco::Net::IPAddress::tryParse(std::string(address), network)) {
+    return std::nullopt;
+  }
   const unsigned bits = network.family() == Poco::Net::IPAddress::IPv4 ? 32 : 128;
   unsigned prefix = bits;
   if (slash != std::string_view::npos) {

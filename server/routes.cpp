@@ -52,7 +52,7 @@ Router::Ptr makeRouter(const Services& services) {
     addTusRoutes(*router, services);
     addOversightRoutes(*router, services);
   }
-  if (services.auth) addAuthRoutes(*router, services.auth);
+  if (services.auth) addAuthRoutes(*router, services.auth, services.network);
   return router;
 }
 

@@ -22,6 +22,9 @@ TEST(NetworkPolicy, CidrBlocksMatchTheirAddressesOnly) {
   EXPECT_TRUE(in("192.168.1.7", "192.168.1.7"));  // a bare address is a /32
   EXPECT_FALSE(in("192.168.1.7", "192.168.1.8"));
   EXPECT_TRUE(in("0.0.0.0/0", "8.8.8.8"));
+  EXPECT_TRUE(in("::/0", "2001:db8::1"));  // "open to everyone" for IPv6
+  EXPECT_TRUE(in("::/0", "::1"));
+  EXPECT_FALSE(in("::/0", "8.8.8.8"));
   EXPECT_TRUE(in("fc00::/7", "fd12:3456::1"));
   EXPECT_FALSE(in("fc00::/7", "2001:db8::1"));
   EXPECT_TRUE(in("::1", "::1"));
@@ -38,6 +41,7 @@ TEST(NetworkPolicy, MalformedListsAreRefused) {
   }
   EXPECT_TRUE(parseCidrList("")->empty());
   EXPECT_EQ(parseCidrList("10.0.0.0/8, 192.168.0.0/16 ,::1")->size(), 3u);
+  EXPECT_EQ(parseCidrList("0.0.0.0/0,::/0")->size(), 2u);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "server/ingest_queue.h"
 #include "server/sweep.h"
 #include "server/clock.h"
+#include "server/network_policy.h"
 #include "storage/recording_queries.h"
 #include "tests/server/service_fixture.h"
 
@@ -348,6 +349,45 @@ TEST_F(RecordingsHttpTest, MetricsCountRequestsByRoutePattern) {
   char buffer[512];
   while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
   EXPECT_EQ(::pclose(pipe), 0) << output;
+}
+
+// R4: recordings only from the school's networks; a proxy's X-Forwarded-For
+// believed only from a configured proxy.
+TEST_F(RecordingsHttpTest, OnlyTheSchoolsNetworksReachRecordingsAndLogins) {
+  const std::string id = createTraining(anna_);
+  auto restart = [&](const char* recordings, const char* uploads, const char* proxies) {
+    server_.reset();
+    auto r = parseCidrList(recordings);
+    auto u = parseCidrList(uploads);
+    auto p = parseCidrList(proxies);
+    ASSERT_TRUE(r && u && p);
+    services_.network = std::make_shared<NetworkPolicy>(*r, *u, *p);
+    server_ = std::make_unique<TestServer>(makeRouter(services_));
+  };
+  Poco::Net::NameValueCollection from_school;
+  from_school.add("X-Forwarded-For", "8.8.8.8, 10.1.2.3");
+  Poco::Net::NameValueCollection from_outside;
+  from_outside.add("X-Forwarded-For", "10.1.2.3, 8.8.8.8");
+
+  // Only 10/8 may watch; this test's client is 127.0.0.1, and no proxy is trusted.
+  restart("10.0.0.0/8", "10.0.0.0/8", "");
+  for (const char* path : {"", "/playlist.m3u8", "/media.mp4"}) {
+    expectError(get("/api/recordings/" + id + path, anna_), 403, "network_not_allowed");
+  }
+  expectError(call("GET", "/api/recordings/" + id, &anna_, {}, from_school), 403,
+              "network_not_allowed");  // the header is not believed from a client
+  expectError(postJson("/api/login", Client{}, "{\"username\":\"anna\",\"password\":\"x\"}"),
+              403, "network_not_allowed");
+  // Uploads open from anywhere, recordings still inside.
+  restart("10.0.0.0/8", "0.0.0.0/0,::/0", "");
+  const HttpResult limits = call("GET", "/api/limits", &anna_);
+  EXPECT_EQ(limits.status, 200) << limits.body;
+  expectError(get("/api/recordings", anna_), 403, "network_not_allowed");
+  // Behind a trusted proxy on 127.0.0.1: the first untrusted hop from the right decides.
+  restart("10.0.0.0/8", "10.0.0.0/8", "127.0.0.1");
+  EXPECT_EQ(call("GET", "/api/recordings/" + id, &anna_, {}, from_school).status, 200);
+  expectError(call("GET", "/api/recordings/" + id, &anna_, {}, from_outside), 403,
+              "network_not_allowed");
 }
 
 }  // namespace
