@@ -10,6 +10,7 @@
 
 #include "acl/policy.h"
 #include "server/api.h"
+#include "server/recording_json.h"
 #include "server/routes.h"
 #include "storage/collaboration.h"
 #include "storage/recording_queries.h"
@@ -64,18 +65,7 @@ class CollaborationRoutes {
                       const PathParams& params) {
     const Principal who = recordingsCaller(s_, request);
     const storage::Id id = recordingIdParam(params);
-    acl::Participant p;
-    p.person = personParam(params);
-    auto body = readJsonObject(request);
-    auto relation = acl::parseRelation(requireString(*body, "relation", 32));
-    auto rights = acl::parseRights(requireString(*body, "rights", 64));
-    if (!relation || !rights) {
-      throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "invalid_field",
-                      "Fields \"relation\" and \"rights\" (view, comment, manage) are required.");
-    }
-    p.relation = *relation;
-    p.rights = *rights;
-    if (auto until = optionalString(*body, "until", 10)) p.until = parseDateField("until", *until);
+    const acl::Participant p = participantFromJson(*readJsonObject(request), personParam(params));
     auto done = unwrap(
         storage::setParticipant(*s_.vault, who.person, id, p, s_.clock->today(), s_.now()));
     if (!done) refuse(done.error());

@@ -3,11 +3,36 @@
 #include <Poco/JSON/Array.h>
 
 #include "acl/age.h"
+#include "server/api.h"
 
 namespace server {
 
 using Poco::JSON::Array;
 using Poco::JSON::Object;
+
+acl::Participant participantFromJson(const Object& entry, std::optional<acl::PersonId> person) {
+  using Poco::Net::HTTPResponse;
+  acl::Participant p;
+  p.person = person ? *person : optionalInt(entry, "person_id", 1, INT64_MAX).value_or(0);
+  if (p.person == 0) {
+    throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "invalid_field",
+                    "Field \"person_id\": required.");
+  }
+  auto relation = acl::parseRelation(requireString(entry, "relation", 32));
+  if (!relation) {
+    throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "invalid_field",
+                    "Field \"relation\": not a known relation.");
+  }
+  p.relation = *relation;
+  auto rights = acl::parseRights(requireString(entry, "rights", 64));
+  if (!rights) {
+    throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "invalid_field",
+                    "Field \"rights\": a comma-separated list of view, comment, manage.");
+  }
+  p.rights = *rights;
+  if (auto until = optionalString(entry, "until", 10)) p.until = parseDateField("until", *until);
+  return p;
+}
 
 int daysLeft(acl::Date purpose_end, acl::Date today) {
   return acl::daysBetween(today, acl::addDays(purpose_end, 1));

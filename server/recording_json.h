@@ -28,6 +28,12 @@ struct RecordingView {
 // (managers only), ending_soon (within 14 days).
 Poco::JSON::Object::Ptr recordingJson(const RecordingView& view);
 
+// A participant from the API's JSON ({person_id, relation, rights, until});
+// `person`, when given, comes from the path instead. 400 invalid_field naming
+// the field otherwise.
+acl::Participant participantFromJson(const Poco::JSON::Object& entry,
+                                     std::optional<acl::PersonId> person);
+
 // Days from `today` until the recording is deleted (0 on its last day... see
 // docs/server-api.md): the sweep deletes it the day after purpose_end.
 int daysLeft(acl::Date purpose_end, acl::Date today);

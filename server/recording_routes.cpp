@@ -33,29 +33,6 @@ acl::Purpose purposeField(const Object& body) {
   return *purpose;
 }
 
-acl::Participant participantFrom(const Object& entry, std::optional<acl::PersonId> person) {
-  acl::Participant p;
-  p.person = person ? *person : optionalInt(entry, "person_id", 1, INT64_MAX).value_or(0);
-  if (p.person == 0) {
-    throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "invalid_field",
-                    "Field \"person_id\": required.");
-  }
-  auto relation = acl::parseRelation(requireString(entry, "relation", 32));
-  if (!relation) {
-    throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "invalid_field",
-                    "Field \"relation\": not a known relation.");
-  }
-  p.relation = *relation;
-  auto rights = acl::parseRights(requireString(entry, "rights", 64));
-  if (!rights) {
-    throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "invalid_field",
-                    "Field \"rights\": a comma-separated list of view, comment, manage.");
-  }
-  p.rights = *rights;
-  if (auto until = optionalString(entry, "until", 10)) p.until = parseDateField("until", *until);
-  return p;
-}
-
 storage::RecordingRequest creationRequest(const Object& body) {
   storage::RecordingRequest request;
   request.purpose = purposeField(body);
@@ -81,7 +58,7 @@ storage::RecordingRequest creationRequest(const Object& body) {
         throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "invalid_field",
                         "Field \"participants\": each entry is an object.");
       }
-      request.participants.push_back(participantFrom(*entry, std::nullopt));
+      request.participants.push_back(participantFromJson(*entry, std::nullopt));
     }
   }
   auto consultation = body.getObject("consultation");

@@ -147,9 +147,7 @@ class TusRoutes {
   }
 
   void create(HTTPServerRequest& request, HTTPServerResponse& response) {
-    setTusHeaders(response);
-    const Principal who = uploadsCaller(s_, request);
-    requireTusVersion(request, response);
+    const Principal who = begin(request, response);
     if (request.has("Upload-Defer-Length")) {
       throw tusError(400, "length_required", "Send Upload-Length; deferred lengths are not supported.");
     }
@@ -205,15 +203,11 @@ class TusRoutes {
       offset = appendBody(request, response, who, upload, recording, length, 0);
     }
     response.set("Upload-Offset", std::to_string(offset));
-    response.setStatusAndReason(HTTPResponse::HTTP_CREATED);
-    response.setContentLength64(0);
-    response.send();
+    sendEmpty(response, HTTPResponse::HTTP_CREATED);
   }
 
   void head(HTTPServerRequest& request, HTTPServerResponse& response, const PathParams& params) {
-    setTusHeaders(response);
-    const Principal who = uploadsCaller(s_, request);
-    requireTusVersion(request, response);
+    const Principal who = begin(request, response);
     const storage::UploadRow row = ownUpload(who, params, /*complete_ok=*/true);
     const std::uint64_t offset =
         row.completed ? row.length : unwrap(s_.upload_registry->offset(row.id));
@@ -225,15 +219,11 @@ class TusRoutes {
     response.set("Upload-Length", std::to_string(row.length));
     response.set("Upload-Expires", httpDate(row.expires_at));
     response.set("Cache-Control", "no-store");
-    response.setStatusAndReason(HTTPResponse::HTTP_OK);
-    response.setContentLength64(0);
-    response.send();
+    sendEmpty(response, HTTPResponse::HTTP_OK);
   }
 
   void patch(HTTPServerRequest& request, HTTPServerResponse& response, const PathParams& params) {
-    setTusHeaders(response);
-    const Principal who = uploadsCaller(s_, request);
-    requireTusVersion(request, response);
+    const Principal who = begin(request, response);
     if (request.getContentType() != "application/offset+octet-stream") {
       throw tusError(415, "unsupported_media_type",
                      "PATCH bodies must be application/offset+octet-stream.");
@@ -249,9 +239,7 @@ class TusRoutes {
 
   void terminate(HTTPServerRequest& request, HTTPServerResponse& response,
                  const PathParams& params) {
-    setTusHeaders(response);
-    const Principal who = uploadsCaller(s_, request);
-    requireTusVersion(request, response);
+    const Principal who = begin(request, response);
     const storage::UploadRow row = ownUpload(who, params);
     s_.upload_registry->forget(row.id);
     unwrap(s_.vault->removeUpload(row.id));
@@ -261,6 +249,20 @@ class TusRoutes {
   }
 
  private:
+  // Every tus request but OPTIONS: the headers, the caller, the version.
+  Principal begin(HTTPServerRequest& request, HTTPServerResponse& response) {
+    setTusHeaders(response);
+    const Principal who = uploadsCaller(s_, request);
+    requireTusVersion(request, response);
+    return who;
+  }
+
+  static void sendEmpty(HTTPServerResponse& response, HTTPResponse::HTTPStatus status) {
+    response.setStatusAndReason(status);
+    response.setContentLength64(0);
+    response.send();
+  }
+
   void reopenIfFailed(const storage::Id& recording, const Principal& who, std::int64_t now) {
     auto status = s_.vault->status(recording);
     if (status && *status == storage::RecordingStatus::kFailed) {
