@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 . scripts/lib/apt.sh
 
 # Only tests need these, so a school's server never gets them from setup.sh.
-ensure_packages libgtest-dev libbenchmark-dev curl sqlite3 ffmpeg || exit 1
+# testssl.sh, jq and openssl: the HTTPS tests (tests/server/testssl_test.sh, make_test_certs.sh).
+ensure_packages libgtest-dev libbenchmark-dev curl sqlite3 ffmpeg testssl.sh jq openssl || exit 1
 LV_BUILD_TESTS=ON scripts/setup.sh || exit 1
 
 echo "==> building the sanitizer configuration into build-asan/"
