@@ -54,7 +54,8 @@ std::expected<BioPtr, std::string> openFile(const std::string& path) {
   // fopen rather than BIO_new_file: errno gives the operator "Permission denied" or "No such
   // file or directory" instead of an OpenSSL error string.
   std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) return std::unexpected("cannot read \"" + path + "\": " + std::strerror(errno));
+  if (file == nullptr)
+    return std::unexpected("cannot read \"" + path + "\": " + std::strerror(errno));
   BioPtr bio(BIO_new_fp(file, BIO_CLOSE));
   if (!bio) {
     std::fclose(file);
@@ -89,8 +90,7 @@ std::expected<EvpPkeyPtr, std::string> readPrivateKey(const std::string& path) {
   if (!bio) return std::unexpected(bio.error());
   EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio->get(), nullptr, refusePassphrase, nullptr));
   if (!key) {
-    return std::unexpected("\"" + path +
-                           "\" does not hold an unencrypted PEM private key (" +
+    return std::unexpected("\"" + path + "\" does not hold an unencrypted PEM private key (" +
                            drainOpenSslErrors() + ")");
   }
   return key;
@@ -110,7 +110,8 @@ std::expected<Identity, ConfigError> loadIdentity(const Config& config) {
   if (!key) return std::unexpected(ConfigError{"server.tls_private_key", key.error()});
   Identity identity{std::move(certs->front()), std::move(*key), {}};
   // A "full chain" file (what ACME clients write) carries the intermediates after the leaf.
-  for (auto it = certs->begin() + 1; it != certs->end(); ++it) identity.chain.push_back(std::move(*it));
+  for (auto it = certs->begin() + 1; it != certs->end(); ++it)
+    identity.chain.push_back(std::move(*it));
   if (!config.tls_ca_chain.empty()) {
     auto chain = readCertificates(config.tls_ca_chain);
     if (!chain) return std::unexpected(ConfigError{"server.tls_ca_chain", chain.error()});
@@ -118,16 +119,17 @@ std::expected<Identity, ConfigError> loadIdentity(const Config& config) {
   }
   if (X509_check_private_key(identity.leaf.get(), identity.key.get()) != 1) {
     drainOpenSslErrors();
-    return std::unexpected(ConfigError{
-        "server.tls_private_key", "\"" + config.tls_private_key +
-                                      "\" is not the private key of the certificate in \"" +
-                                      config.tls_certificate + "\""});
+    return std::unexpected(ConfigError{"server.tls_private_key",
+                                       "\"" + config.tls_private_key +
+                                           "\" is not the private key of the certificate in \"" +
+                                           config.tls_certificate + "\""});
   }
   return identity;
 }
 
 void require(bool ok, const char* what) {
-  if (!ok) throw std::runtime_error(std::string("TLS setup: ") + what + ": " + drainOpenSslErrors());
+  if (!ok)
+    throw std::runtime_error(std::string("TLS setup: ") + what + ": " + drainOpenSslErrors());
 }
 
 void applyIdentity(SSL_CTX* ctx, const Identity& identity) {
@@ -183,10 +185,11 @@ std::optional<ConfigError> checkTransport(const Config& config) {
     if (!isLoopbackHost(config.listen_host) && !behind_proxy) {
       return ConfigError{
           "server.host",
-          "\"" + config.listen_host + "\" is not a loopback address, and without TLS the "
-          "server listens on loopback only (development mode). Set server.tls_certificate and "
-          "server.tls_private_key, or, behind a TLS-terminating reverse proxy, set "
-          "server.trusted_proxies and an https:// server.public_origin"};
+          "\"" + config.listen_host +
+              "\" is not a loopback address, and without TLS the "
+              "server listens on loopback only (development mode). Set server.tls_certificate and "
+              "server.tls_private_key, or, behind a TLS-terminating reverse proxy, set "
+              "server.trusted_proxies and an https:// server.public_origin"};
     }
     return std::nullopt;
   }

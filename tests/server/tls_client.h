@@ -24,11 +24,22 @@ struct TlsOutcome {
   std::string version;     // e.g. "TLSv1.3"
   std::string cipher;      // e.g. "ECDHE-RSA-AES128-GCM-SHA256"
   std::string head;        // status line and headers of the answer to GET `path`
+  bool resumed = false;    // the handshake resumed an earlier session
 };
 
 // Connects to 127.0.0.1:port, verifies the server certificate against `ca_file` for the IP
 // 127.0.0.1, then sends "GET path" and reads the answer's head. Never throws.
 TlsOutcome tlsGet(std::uint16_t port, const std::string& ca_file, const TlsOffer& offer,
                   const std::string& path = "/healthz");
+
+struct TlsResumption {
+  TlsOutcome first;              // a full handshake
+  bool ticket_received = false;  // the server sent a session ticket on the first connection
+  TlsOutcome second;             // offering the first connection's session again
+};
+
+// Two connections with `offer`, the second trying to resume the first's session (by ticket or
+// by session ID, whichever the first one got).
+TlsResumption tlsResume(std::uint16_t port, const std::string& ca_file, const TlsOffer& offer);
 
 }  // namespace server::testing

@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-
 #include <unistd.h>
 
 #include <Poco/AutoPtr.h>
@@ -54,10 +53,8 @@ TlsOffer onlyVersion(TlsVersion version) {
 class TlsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() /
-                        ("lv-tls-test-" + std::to_string(::getpid())));
-    const std::string command =
-        "bash '" LV_TLS_CERT_SCRIPT "' '" + dir_->string() + "'";
+    dir_ = new fs::path(fs::temp_directory_path() / ("lv-tls-test-" + std::to_string(::getpid())));
+    const std::string command = "bash '" LV_TLS_CERT_SCRIPT "' '" + dir_->string() + "'";
     ASSERT_EQ(std::system(command.c_str()), 0) << command;
   }
   static void TearDownTestSuite() {
@@ -85,13 +82,12 @@ class TlsTest : public ::testing::Test {
     return source;
   }
 
-  static void expectConfigError(const Poco::Util::MapConfiguration& source,
-                                const std::string& key, const std::string& fragment) {
+  static void expectConfigError(const Poco::Util::MapConfiguration& source, const std::string& key,
+                                const std::string& fragment) {
     const auto config = loadConfig(source);
     ASSERT_FALSE(config.has_value()) << "expected an error for " << key;
     EXPECT_EQ(config.error().key, key) << config.error().describe();
-    EXPECT_NE(config.error().message.find(fragment), std::string::npos)
-        << config.error().message;
+    EXPECT_NE(config.error().message.find(fragment), std::string::npos) << config.error().message;
   }
 
   void SetUp() override {
@@ -161,15 +157,38 @@ TEST_F(TlsTest, Tls11AndTls10AreRefused) {
 
 TEST_F(TlsTest, WeakTls12CiphersAreRefused) {
   // RSA key exchange, CBC with SHA-1 or SHA-256, and DHE (left out on purpose).
-  for (const char* cipher : {"AES128-SHA", "AES128-GCM-SHA256", "AES256-SHA256",
-                             "ECDHE-RSA-AES128-SHA", "ECDHE-RSA-AES256-SHA384",
-                             "DHE-RSA-AES128-GCM-SHA256"}) {
+  for (const char* cipher :
+       {"AES128-SHA", "AES128-GCM-SHA256", "AES256-SHA256", "ECDHE-RSA-AES128-SHA",
+        "ECDHE-RSA-AES256-SHA384", "DHE-RSA-AES128-GCM-SHA256"}) {
     SCOPED_TRACE(cipher);
     const auto outcome = get(tls12With(std::string(cipher) + ":@SECLEVEL=0"));
     EXPECT_FALSE(outcome.connected) << outcome.cipher;
-    EXPECT_NE(outcome.error.find("alert handshake failure"), std::string::npos)
-        << outcome.error;
+    EXPECT_NE(outcome.error.find("alert handshake failure"), std::string::npos) << outcome.error;
   }
+}
+
+TEST_F(TlsTest, NoSessionTicketsButTls12ResumesBySessionId) {
+  const auto tls12 = testing::tlsResume(service_->port(), file("ca.pem"), tls12With(""));
+  ASSERT_TRUE(tls12.first.connected) << tls12.first.error;
+  ASSERT_TRUE(tls12.second.connected) << tls12.second.error;
+  EXPECT_FALSE(tls12.ticket_received);
+  EXPECT_TRUE(tls12.second.resumed);
+
+  // TLS 1.3 resumes only with tickets, and the server sends none.
+  const auto tls13 = testing::tlsResume(service_->port(), file("ca.pem"), tls13With(""));
+  ASSERT_TRUE(tls13.first.connected) << tls13.first.error;
+  ASSERT_TRUE(tls13.second.connected) << tls13.second.error;
+  EXPECT_FALSE(tls13.ticket_received);
+  EXPECT_FALSE(tls13.second.resumed);
+}
+
+TEST_F(TlsTest, PlainHttpOnTheHttpsPortGetsNoAnswerAndServingGoesOn) {
+  // The handshake fails on the worker thread; it must neither answer in plaintext nor take
+  // the listener down.
+  EXPECT_ANY_THROW(testing::fetch(service_->port(), "GET", "/healthz"));
+  const auto outcome = get({});
+  ASSERT_TRUE(outcome.connected) << outcome.error;
+  EXPECT_EQ(outcome.head.rfind("HTTP/1.1 200", 0), 0u) << outcome.head;
 }
 
 TEST_F(TlsTest, PlainHttpHasNoHsts) {
