@@ -194,6 +194,13 @@ std::optional<ConfigError> checkTransport(const Config& config) {
     return std::nullopt;
   }
   if (auto identity = loadIdentity(config); !identity) return identity.error();
+  // Browsers send the https:// origin; an http:// one would fail every login's Origin check.
+  if (!config.public_origin.starts_with("https://")) {
+    return ConfigError{"server.public_origin",
+                       "with server.tls_certificate set, browsers reach the service over HTTPS: "
+                       "expected an https:// origin, got \"" +
+                           config.public_origin + "\""};
+  }
   return std::nullopt;
 }
 

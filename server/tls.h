@@ -45,7 +45,7 @@ bool isLoopbackHost(const std::string& host);
 // - server.tls_certificate and server.tls_private_key are both set or both empty, and
 //   server.tls_ca_chain only with them;
 // - each file is readable and holds what it should (PEM certificates; an unencrypted private
-//   key) and the key belongs to the certificate;
+//   key) and the key belongs to the certificate, and server.public_origin is https://;
 // - without TLS, server.host is loopback, unless a TLS-terminating reverse proxy is declared:
 //   server.trusted_proxies set and server.public_origin an https:// origin.
 // Returns the first problem, naming the key it is about.

@@ -79,6 +79,7 @@ class TlsTest : public ::testing::Test {
     source->setString("storage.keys_dir", "var/keys");
     source->setString("server.tls_certificate", file("server.pem"));
     source->setString("server.tls_private_key", file("server.key"));
+    source->setString("server.public_origin", "https://127.0.0.1:8443");
     return source;
   }
 
@@ -224,6 +225,7 @@ TEST_F(TlsTest, ConfigNamesTheBadKey) {
       {"server.tls_certificate", file("missing.pem"), "No such file or directory"},
       {"server.tls_ca_chain", file("missing-chain.pem"), "No such file or directory"},
       {"server.tls_private_key", "", "go together"},
+      {"server.public_origin", "http://127.0.0.1:8080", "expected an https:// origin"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(std::string(c.key) + " = " + c.value);
@@ -237,6 +239,7 @@ TEST_F(TlsTest, PlainHttpOnlyOnLoopbackUnlessBehindATlsProxy) {
   Poco::AutoPtr<Poco::Util::MapConfiguration> source = tlsSource();
   source->remove("server.tls_certificate");
   source->remove("server.tls_private_key");
+  source->setString("server.public_origin", "http://127.0.0.1:8080");
   for (const char* host : {"127.0.0.1", "127.1.2.3", "::1", "localhost"}) {
     SCOPED_TRACE(host);
     source->setString("server.host", host);
