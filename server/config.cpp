@@ -180,8 +180,9 @@ const std::array kKeys = std::to_array<KeySpec>({
      "server.tls_private_key.",
      false, 0, 0, nullptr},
     {"server.tls_private_key", &Config::tls_private_key,
-     "PEM private key of server.tls_certificate, unencrypted (keep it mode 0600).", false, 0, 0,
-     nullptr},
+     "PEM private key of server.tls_certificate, unencrypted; mode 0600 or 0640 (a key every "
+     "user may read is refused).",
+     false, 0, 0, nullptr},
     {"server.tls_ca_chain", &Config::tls_ca_chain,
      "PEM intermediate certificates sent after the leaf; empty: none (or already in "
      "server.tls_certificate).",

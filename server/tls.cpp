@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <sys/stat.h>
 #include <vector>
 
 #include <Poco/Exception.h>
@@ -88,6 +89,15 @@ std::expected<std::vector<X509Ptr>, std::string> readCertificates(const std::str
 std::expected<EvpPkeyPtr, std::string> readPrivateKey(const std::string& path) {
   auto bio = openFile(path);
   if (!bio) return std::unexpected(bio.error());
+  // Like the master key files: a key every local user can read is not a secret any more.
+  // Group access stays allowed (Debian's ssl-cert group, a key shared with a proxy).
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0 && (info.st_mode & S_IRWXO) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+    return std::unexpected("\"" + path + "\" is accessible to every user (mode " + mode +
+                           "); run chmod o-rwx on it");
+  }
   EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio->get(), nullptr, refusePassphrase, nullptr));
   if (!key) {
     return std::unexpected("\"" + path + "\" does not hold an unencrypted PEM private key (" +

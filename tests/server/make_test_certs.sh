@@ -8,6 +8,7 @@
 #   server.key       its private key (mode 0600)
 #   other.key        an unrelated key, for the "key does not match" test
 #   encrypted.key    a passphrase-protected key, which the server must refuse
+#   open.key         server.key with mode 0644, which the server must refuse
 # Usage: make_test_certs.sh DIR
 set -euo pipefail
 dir=$1
@@ -38,4 +39,6 @@ openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -sha25
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out other.key 2>/dev/null
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -aes256 -pass pass:secret \
   -out encrypted.key 2>/dev/null
+cp server.key open.key
+chmod 0644 open.key
 rm -f server.csr server.ext ca.srl

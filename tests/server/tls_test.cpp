@@ -221,6 +221,7 @@ TEST_F(TlsTest, ConfigNamesTheBadKey) {
       {"server.tls_private_key", file("other.key"), "is not the private key of the certificate"},
       {"server.tls_private_key", file("encrypted.key"), "unencrypted PEM private key"},
       {"server.tls_private_key", file("server.pem"), "unencrypted PEM private key"},
+      {"server.tls_private_key", file("open.key"), "accessible to every user (mode 0644)"},
       {"server.tls_certificate", file("server.key"), "does not hold PEM certificates"},
       {"server.tls_certificate", file("missing.pem"), "No such file or directory"},
       {"server.tls_ca_chain", file("missing-chain.pem"), "No such file or directory"},
