@@ -44,8 +44,9 @@ Poco::Net::HTTPServerParams::Ptr paramsFrom(const Config& config) {
 HttpService::HttpService(const Config& config, Router::Ptr router)
     : router_(router), secure_(tlsEnabled(config)) {
   const std::string where = config.listen_host + ":" + std::to_string(config.listen_port);
-  // The TLS handshake runs on the worker thread, on the connection's first read, so a slow
-  // or silent client holds a worker only until the session timeout, like a plain one.
+  // The TLS handshake runs on the worker thread, on the connection's first read, so the
+  // acceptor never waits for a client; a silent one holds a worker until the request timeout
+  // (Poco's default, 60 s: measured), as on plain HTTP.
   if (secure_) socket_ = Poco::Net::SecureServerSocket(makeTlsContext(config));
   try {
     // SO_REUSEADDR allows a quick restart; SO_REUSEPORT would let a second instance share
