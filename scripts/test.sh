@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 . scripts/lib/apt.sh
 
 # Only tests need these, so a school's server never gets them from setup.sh.
-# promtool (prometheus) lints /metrics.
-ensure_packages libgtest-dev libbenchmark-dev curl sqlite3 ffmpeg prometheus || exit 1
+# promtool (prometheus) lints /metrics; testssl.sh, jq and openssl: the HTTPS tests
+# (tests/server/testssl_test.sh, make_test_certs.sh).
+ensure_packages libgtest-dev libbenchmark-dev curl sqlite3 ffmpeg prometheus testssl.sh jq openssl ||
+  exit 1
 LV_BUILD_TESTS=ON scripts/setup.sh || exit 1
 # The end-to-end clients (tus-js-client) from the committed lockfile.
 command -v npm > /dev/null || ensure_packages nodejs npm || exit 1

@@ -20,6 +20,7 @@
 #include "server/metrics.h"
 #include "server/services.h"
 #include "server/sweep.h"
+#include "server/tls.h"
 #include "server/json_log.h"
 #include "server/routes.h"
 #include "storage/vault.h"
@@ -86,6 +87,21 @@ void blockTerminationSignals() {
   sigaddset(&signals, SIGQUIT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+// Says at start how clients reach the service, so a missing certificate is never silent.
+void logTransport(const Config& config, const HttpService& http) {
+  Poco::Logger& log = Poco::Logger::get("lessonvault");
+  if (http.secure()) {
+    log.information("HTTPS with " + config.tls_certificate + " (TLS 1.2 and 1.3, HSTS)");
+  } else if (isLoopbackHost(config.listen_host)) {
+    log.warning("development mode: no server.tls_certificate, plain HTTP on loopback only (" +
+                config.listen_host + ")");
+  } else {
+    log.warning("plain HTTP on " + config.listen_host +
+                " for a TLS-terminating reverse proxy (server.trusted_proxies); the proxy must "
+                "send HSTS");
+  }
 }
 
 int failStartup(int exit_code, const std::string& message) {
@@ -185,6 +201,7 @@ int LessonVaultServer::serve(const Config& config) {
   }
   auto sweeps = startSweeps(config, *services);
   http->start();
+  logTransport(config, *http);
   log.information("listening on " + http->url());
   waitForTerminationRequest();
   log.information("stopping");

@@ -18,9 +18,10 @@
 #include <Poco/Util/PropertyFileConfiguration.h>
 
 #include "acl/consent.h"
-#include "server/network_policy.h"
 #include "acl/people.h"
 #include "media/transcode.h"
+#include "server/network_policy.h"
+#include "server/tls.h"
 
 namespace server {
 
@@ -185,6 +186,19 @@ const std::array kKeys = std::to_array<KeySpec>({
     {"server.trusted_proxies", &Config::trusted_proxies,
      "Reverse proxies whose X-Forwarded-For is believed (CIDR list); empty: none.", false, 0, 0,
      checkCidrs},
+    {"server.tls_certificate", &Config::tls_certificate,
+     "PEM certificate for HTTPS (the leaf, optionally followed by its intermediates); empty: "
+     "plain HTTP on a loopback server.host only (development mode). Needs "
+     "server.tls_private_key.",
+     false, 0, 0, nullptr},
+    {"server.tls_private_key", &Config::tls_private_key,
+     "PEM private key of server.tls_certificate, unencrypted; mode 0600 or 0640 (a key every "
+     "user may read is refused).",
+     false, 0, 0, nullptr},
+    {"server.tls_ca_chain", &Config::tls_ca_chain,
+     "PEM intermediate certificates sent after the leaf; empty: none (or already in "
+     "server.tls_certificate).",
+     false, 0, 0, nullptr},
     {"storage.data_dir", &Config::data_dir, "Directory for encrypted media and uploads.", true, 0,
      0, nullptr},
     {"storage.database", &Config::database_path, "SQLite database file.", true, 0, 0, nullptr},
@@ -388,6 +402,7 @@ std::expected<Config, ConfigError> loadConfig(const Poco::Util::AbstractConfigur
       return std::unexpected(ConfigError{key, *problem});
     }
   }
+  if (auto problem = checkTransport(config)) return std::unexpected(*problem);
   return config;
 }
 

@@ -54,6 +54,11 @@ struct Config {
       "127.0.0.0/8,::1,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7";
   std::string uploads_allow;           // server.uploads_allow; empty: as recordings_allow
   std::string trusted_proxies;         // server.trusted_proxies; empty: none
+  // HTTPS (server/tls.h): certificate and key both set, or neither (development mode:
+  // loopback only). PEM files; the chain holds intermediates sent after the leaf.
+  std::string tls_certificate;         // server.tls_certificate
+  std::string tls_private_key;         // server.tls_private_key
+  std::string tls_ca_chain;            // server.tls_ca_chain; optional
   // server.public_origin: the origin browsers use for the service; state-changing
   // requests must carry it in their Origin header (CSRF).
   std::string public_origin = "http://127.0.0.1:8080";

@@ -10,12 +10,13 @@ HttpError::HttpError(Poco::Net::HTTPResponse::HTTPStatus status, std::string cod
                      std::string message)
     : std::runtime_error(std::move(message)), status_(status), code_(std::move(code)) {}
 
-void setSecurityHeaders(Poco::Net::HTTPResponse& response) {
+void setSecurityHeaders(Poco::Net::HTTPResponse& response, bool https) {
   // Recordings and their metadata are personal data: no cache (browser or proxy) may keep them.
   response.set("Cache-Control", "no-store");
   response.set("X-Content-Type-Options", "nosniff");
   response.set("Referrer-Policy", "no-referrer");
   response.set("Content-Security-Policy", std::string(kContentSecurityPolicy));
+  if (https) response.set("Strict-Transport-Security", std::string(kStrictTransportSecurity));
 }
 
 void sendJson(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,

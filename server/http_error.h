@@ -31,9 +31,14 @@ inline constexpr std::string_view kContentSecurityPolicy =
     "default-src 'self'; media-src 'self' blob:; worker-src 'self' blob:; object-src 'none'; "
     "base-uri 'none'; frame-ancestors 'none'";
 
-// Sets Cache-Control: no-store, X-Content-Type-Options, Referrer-Policy and the CSP. Every
-// response the server writes goes through this (RequestHandler calls it first).
-void setSecurityHeaders(Poco::Net::HTTPResponse& response);
+// HSTS for two years (Mozilla's value; testssl wants at least 180 days). No includeSubDomains:
+// the service does not own the school's other host names.
+inline constexpr std::string_view kStrictTransportSecurity = "max-age=63072000";
+
+// Sets Cache-Control: no-store, X-Content-Type-Options, Referrer-Policy and the CSP, and on an
+// HTTPS connection (`https`) Strict-Transport-Security; browsers ignore HSTS over plain HTTP.
+// Every response the server writes goes through this (RequestHandler calls it first).
+void setSecurityHeaders(Poco::Net::HTTPResponse& response, bool https);
 
 // Sends `body` (already JSON) with the given status and a Content-Length.
 void sendJson(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,

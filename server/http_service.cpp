@@ -6,9 +6,13 @@
 
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Timespan.h>
+
+#include "server/tls.h"
 
 namespace server {
 namespace {
@@ -37,8 +41,13 @@ Poco::Net::HTTPServerParams::Ptr paramsFrom(const Config& config) {
 
 }  // namespace
 
-HttpService::HttpService(const Config& config, Router::Ptr router) : router_(router) {
+HttpService::HttpService(const Config& config, Router::Ptr router)
+    : router_(router), secure_(tlsEnabled(config)) {
   const std::string where = config.listen_host + ":" + std::to_string(config.listen_port);
+  // The TLS handshake runs on the worker thread, on the connection's first read, so the
+  // acceptor never waits for a client; a silent one holds a worker until the request timeout
+  // (Poco's default, 60 s: measured), as on plain HTTP.
+  if (secure_) socket_ = Poco::Net::SecureServerSocket(makeTlsContext(config));
   try {
     // SO_REUSEADDR allows a quick restart; SO_REUSEPORT would let a second instance share
     // the port silently, so it stays off.
@@ -90,6 +99,8 @@ void HttpService::stop(std::chrono::milliseconds grace) {
 
 std::uint16_t HttpService::port() const { return socket_.address().port(); }
 
-std::string HttpService::url() const { return "http://" + socket_.address().toString(); }
+std::string HttpService::url() const {
+  return (secure_ ? "https://" : "http://") + socket_.address().toString();
+}
 
 }  // namespace server

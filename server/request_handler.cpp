@@ -71,7 +71,7 @@ void answerInternalError(Poco::Net::HTTPServerRequest& request,
 void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                                    Poco::Net::HTTPServerResponse& response) {
   try {
-    setSecurityHeaders(response);
+    setSecurityHeaders(response, request.secure());
     handle(request, response);
   } catch (const HttpError& e) {
     logger().debug(describe(request) + ": " + e.code() + ": " + e.what());

@@ -53,6 +53,9 @@ TEST(ConfigTest, DefaultsApplyToOptionalKeys) {
 TEST(ConfigTest, ReadsEveryKey) {
   Source source = minimalSource();
   source->setString("server.host", "0.0.0.0");
+  // Plain HTTP off loopback only behind a TLS-terminating proxy (server/tls.h).
+  source->setString("server.trusted_proxies", "10.0.0.5");
+  source->setString("server.public_origin", "https://lessonvault.school.nl");
   source->setString("server.port", " 0 ");  // whitespace is trimmed; 0 = ephemeral
   source->setString("server.threads", "1024");
   source->setString("server.queue", "1");
@@ -323,7 +326,8 @@ TEST(ConfigTest, HelpDescribesEveryKey) {
        {"server.public_origin", "auth.scrypt_log_n", "auth.max_concurrent_hashes",
         "auth.password_min_length", "auth.session_idle_s", "auth.session_absolute_s",
         "auth.totp_required_roles", "auth.lockout_threshold", "auth.lockout_s",
-        "auth.address_lockout_threshold", "auth.address_lockout_s"}) {
+        "auth.address_lockout_threshold", "auth.address_lockout_s", "server.tls_certificate",
+        "server.tls_private_key", "server.tls_ca_chain"}) {
     EXPECT_NE(help.find(key), std::string::npos) << key;
   }
   EXPECT_NE(help.find("auth.scrypt_log_n (default: 17)"), std::string::npos) << help;
