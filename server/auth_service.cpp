@@ -10,6 +10,7 @@
 
 #include "acl/policy.h"
 #include "server/auth_crypto.h"
+#include "server/cors.h"
 #include "server/totp.h"
 #include "storage/recording_repo.h"
 #include "storage/vault.h"
@@ -93,6 +94,7 @@ AuthSettings AuthSettings::fromConfig(const Config& config) {
     }
   }
   settings.public_origin = config.public_origin;
+  settings.cors_origins = splitOrigins(config.cors_origins);
   settings.account_lockout.threshold = config.lockout_threshold;
   settings.account_lockout.lockout_s = config.lockout_s;
   settings.address_threshold = config.address_lockout_threshold;
@@ -216,7 +218,9 @@ void AuthService::requireOrigin(const Poco::Net::HTTPServerRequest& request) con
     throw HttpError(HTTPResponse::HTTP_FORBIDDEN, "csrf_failed",
                     "The request has no Origin header.");
   }
-  if (request.get("Origin") != settings_.public_origin) {
+  const std::string origin = request.get("Origin");
+  if (origin != settings_.public_origin &&
+      std::ranges::find(settings_.cors_origins, origin) == settings_.cors_origins.end()) {
     throw HttpError(HTTPResponse::HTTP_FORBIDDEN, "csrf_failed",
                     "The request's Origin is not this service's origin.");
   }

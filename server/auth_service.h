@@ -63,6 +63,7 @@ struct AuthSettings {
   std::int64_t session_absolute_s = 43200;
   std::vector<acl::Role> totp_required_roles = {acl::Role::kAdmin, acl::Role::kPrivacyOfficer};
   std::string public_origin = "http://127.0.0.1:8080";
+  std::vector<std::string> cors_origins;  // also accepted as Origin (server.cors_origins)
   storage::LockoutPolicy account_lockout;
   int address_threshold = 30;
   std::int64_t address_lockout_s = 300;

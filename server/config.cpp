@@ -20,6 +20,7 @@
 #include "acl/consent.h"
 #include "acl/people.h"
 #include "media/transcode.h"
+#include "server/cors.h"
 #include "server/network_policy.h"
 #include "server/tls.h"
 
@@ -125,6 +126,13 @@ std::optional<std::string> checkOrigin(const std::string& value) {
            c == '[' || c == ']';
   });
   if (!plain) return expected;
+  return std::nullopt;
+}
+
+std::optional<std::string> checkOrigins(const std::string& value) {
+  for (const auto& origin : splitOrigins(value)) {
+    if (auto problem = checkOrigin(origin)) return problem;
+  }
   return std::nullopt;
 }
 
@@ -235,6 +243,10 @@ const std::array kKeys = std::to_array<KeySpec>({
      "The origin browsers reach the service at (scheme://host[:port]); every state-changing "
      "request must send it as its Origin header.",
      false, 0, 0, checkOrigin},
+    {"server.cors_origins", &Config::cors_origins,
+     "Other origins (comma-separated scheme://host[:port]) whose pages may call the API with "
+     "the user's session, e.g. an upload page on its own host; empty: none.",
+     false, 0, 0, checkOrigins},
     {"auth.scrypt_log_n", &Config::scrypt_log_n,
      "Password hashing cost: scrypt N = 2^n with r=8, p=1 (17: 128 MiB and about 0.5 s per "
      "hash). Stored hashes keep their own cost, so changing it affects new hashes only.",

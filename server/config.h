@@ -62,6 +62,9 @@ struct Config {
   // server.public_origin: the origin browsers use for the service; state-changing
   // requests must carry it in their Origin header (CSRF).
   std::string public_origin = "http://127.0.0.1:8080";
+  // server.cors_origins: other origins of the school allowed to call the API
+  // with credentials (an upload page on its own host); empty: none.
+  std::string cors_origins;
   int scrypt_log_n = 17;                  // auth.scrypt_log_n: scrypt N = 2^n (r=8, p=1)
   int max_concurrent_hashes = 2;          // auth.max_concurrent_hashes
   int password_min_length = 12;           // auth.password_min_length

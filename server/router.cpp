@@ -49,11 +49,12 @@ std::unique_ptr<RequestHandler> internalError() {
 class CountedHandler : public Poco::Net::HTTPRequestHandler {
  public:
   CountedHandler(std::unique_ptr<RequestHandler> inner, std::shared_ptr<std::atomic<int>> counter,
-                 std::string pattern, const Router::Observer* observer)
+                 std::string pattern, const Router::Observer* observer, const CorsPolicy* cors)
       : inner_(std::move(inner)),
         counter_(std::move(counter)),
         pattern_(std::move(pattern)),
-        observer_(observer) {
+        observer_(observer),
+        cors_(cors) {
     ++*counter_;
   }
   ~CountedHandler() override { --*counter_; }
@@ -62,6 +63,11 @@ class CountedHandler : public Poco::Net::HTTPRequestHandler {
 
   void handleRequest(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) override {
+    if (cors_ != nullptr) {
+      setSecurityHeaders(response, request.secure());
+      if (cors_->preflight(request, response)) return;
+      cors_->decorate(request, response);
+    }
     inner_->handleRequest(request, response);
     if (observer_ && *observer_) {
       try {
@@ -77,6 +83,7 @@ class CountedHandler : public Poco::Net::HTTPRequestHandler {
   std::shared_ptr<std::atomic<int>> counter_;
   std::string pattern_;
   const Router::Observer* observer_;
+  const CorsPolicy* cors_;
 };
 
 // "/" -> {}, "/a/b" -> {"a", "b"}, "/a/" -> {"a", ""}. `path` starts with '/'.
@@ -239,7 +246,8 @@ Poco::Net::HTTPRequestHandler* Router::createRequestHandler(
     const Poco::Net::HTTPServerRequest& request) {
   std::string pattern;
   auto handler = route(request, pattern);
-  return new CountedHandler(std::move(handler), in_progress_, std::move(pattern), &observer_);
+  return new CountedHandler(std::move(handler), in_progress_, std::move(pattern), &observer_,
+                            cors_.get());
 }
 
 }  // namespace server

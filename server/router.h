@@ -24,6 +24,7 @@
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/SharedPtr.h>
 
+#include "server/cors.h"
 #include "server/request_handler.h"
 
 namespace server {
@@ -55,6 +56,10 @@ class Router : public Poco::Net::HTTPRequestHandlerFactory {
                                       int status)>;
   void setObserver(Observer observer) { observer_ = std::move(observer); }
 
+  // Answers CORS preflights and adds the CORS headers for listed origins
+  // (cors.h), on every route. Set it before the server starts.
+  void setCors(std::shared_ptr<const CorsPolicy> cors) { cors_ = std::move(cors); }
+
   // Every registered (method, pattern), for the OpenAPI document's test.
   std::vector<std::pair<std::string, std::string>> routeTable() const;
 
@@ -83,6 +88,7 @@ class Router : public Poco::Net::HTTPRequestHandlerFactory {
 
   std::vector<Route> routes_;
   Observer observer_;
+  std::shared_ptr<const CorsPolicy> cors_;
   // Shared with the handlers, which count themselves in and out.
   std::shared_ptr<std::atomic<int>> in_progress_ = std::make_shared<std::atomic<int>>(0);
 };

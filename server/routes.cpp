@@ -22,6 +22,7 @@ Principal uploadsCaller(const Services& services, Poco::Net::HTTPServerRequest& 
 
 Router::Ptr makeRouter(const Services& services) {
   Router::Ptr router = new Router;
+  if (services.cors) router->setCors(services.cors);
   router->add("GET", "/healthz", [probe = services.is_healthy](const PathParams&) {
     return std::make_unique<HealthHandler>(probe);
   });

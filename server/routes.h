@@ -61,6 +61,8 @@ struct Services {
   std::shared_ptr<IngestQueue> ingest;
   std::shared_ptr<UploadRegistry> upload_registry;
   std::shared_ptr<ViewTracker> views;
+  // Origins besides public_origin whose pages may call the API (cors.h); null: none.
+  std::shared_ptr<const CorsPolicy> cors;
   // Counters and gauges for GET /metrics; null: no /metrics route.
   std::shared_ptr<Metrics> metrics;
   // R4: who may reach recordings, log in and upload (by default: this machine only).

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "server/auth_service.h"
+#include "server/cors.h"
 #include "server/ingest_queue.h"
 #include "server/metrics.h"
 #include "server/network_policy.h"
@@ -47,6 +48,9 @@ storage::Result<Services> makeServices(const Config& config,
       cidrs(config.recordings_allow, "server.recordings_allow"),
       cidrs(uploads_allow, "server.uploads_allow"),
       cidrs(config.trusted_proxies, "server.trusted_proxies"));
+  if (!config.cors_origins.empty()) {
+    services.cors = std::make_shared<CorsPolicy>(splitOrigins(config.cors_origins));
+  }
   services.metrics = std::make_shared<Metrics>();
   services.metrics->setSources({
       .ingest_queued = [q = services.ingest] { return q->stats().queued; },

@@ -286,5 +286,47 @@ TEST_F(TusHttpTest, AFullLogLeftOpenByACrashIsFinishedAtTheNextHead) {
   expectError(create(bert_, data_.size()), 404, "not_found");
 }
 
+// An upload page on another origin of the school (server.cors_origins): the
+// preflight is answered, tus's headers are exposed, and the origin passes the
+// CSRF Origin check; an origin not listed gets none of it.
+TEST_F(TusHttpTest, AListedOtherOriginMayUploadWithCors) {
+  server_.reset();
+  services_ = Services{};
+  config_.cors_origins = "https://upload.school.test";
+  auto services = makeServices(config_, vault_);
+  ASSERT_TRUE(services);
+  services_ = std::move(*services);
+  server_ = std::make_unique<TestServer>(makeRouter(services_));
+
+  Headers preflight;
+  preflight.add("Origin", "https://upload.school.test");
+  preflight.add("Access-Control-Request-Method", "PATCH");
+  preflight.add("Access-Control-Request-Headers", "tus-resumable,upload-offset,x-csrf-token");
+  const HttpResult answered = call("OPTIONS", "/files/" + std::string(32, 'a'), nullptr, {}, preflight);
+  EXPECT_EQ(answered.status, 204);
+  EXPECT_EQ(answered.headers.get("Access-Control-Allow-Origin", ""), "https://upload.school.test");
+  EXPECT_EQ(answered.headers.get("Access-Control-Allow-Credentials", ""), "true");
+  EXPECT_NE(answered.headers.get("Access-Control-Allow-Headers", "").find("Upload-Offset"),
+            std::string::npos);
+
+  Headers h = tus();
+  h.set("Origin", "https://upload.school.test");
+  h.add("Upload-Length", std::to_string(data_.size()));
+  h.add("Upload-Metadata", "recording_id " + base64(recording_));
+  const HttpResult created = call("POST", "/files", &anna_, {}, h);
+  EXPECT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.headers.get("Access-Control-Allow-Origin", ""), "https://upload.school.test");
+  EXPECT_NE(created.headers.get("Access-Control-Expose-Headers", "").find("Location"),
+            std::string::npos);
+
+  Headers foreign = preflight;
+  foreign.set("Origin", "https://evil.example");
+  const HttpResult refused = call("OPTIONS", "/files", nullptr, {}, foreign);
+  EXPECT_FALSE(refused.headers.has("Access-Control-Allow-Origin"));
+  Headers other = h;
+  other.set("Origin", "https://evil.example");
+  expectError(call("POST", "/files", &anna_, {}, other), 403, "csrf_failed");
+}
+
 }  // namespace
 }  // namespace server::testing
