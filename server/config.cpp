@@ -173,6 +173,10 @@ const std::array kKeys = std::to_array<KeySpec>({
      "Seconds an idle keep-alive connection stays open.", false, 1, 300, nullptr},
     {"server.max_keep_alive_requests", &Config::max_keep_alive_requests,
      "Requests served on one connection before it is closed.", false, 1, 100000, nullptr},
+    {"server.io_timeout_s", &Config::io_timeout_s,
+     "Seconds a read or write on a connection may wait (a client that stops sending a body "
+     "frees its thread after this).",
+     false, 5, 3600, nullptr},
     {"server.upload_max_mib", &Config::upload_max_mib,
      "Largest upload accepted, in MiB (tus answers 413 above it).", false, 1, 1048576, nullptr},
     {"server.upload_quota_mib", &Config::upload_quota_mib,

@@ -28,6 +28,7 @@ struct Config {
   int max_queued = 256;                        // server.queue
   int keep_alive_timeout_s = 15;               // server.keep_alive_timeout_s
   int max_keep_alive_requests = 1000;          // server.max_keep_alive_requests
+  int io_timeout_s = 60;                       // server.io_timeout_s
   std::string data_dir;                        // storage.data_dir (required)
   std::string database_path;                   // storage.database (required)
   std::string keys_dir;                        // storage.keys_dir (required)

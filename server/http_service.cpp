@@ -36,6 +36,7 @@ Poco::Net::HTTPServerParams::Ptr paramsFrom(const Config& config) {
   params->setKeepAlive(true);
   params->setKeepAliveTimeout(Poco::Timespan(config.keep_alive_timeout_s, 0));
   params->setMaxKeepAliveRequests(config.max_keep_alive_requests);
+  params->setTimeout(Poco::Timespan(config.io_timeout_s, 0));
   return params;
 }
 
