@@ -49,6 +49,7 @@ lv_start() {
   "${admin[@]}" import-roster "$work/lv/roster.csv" >/dev/null
   local password
   password=$("${admin[@]}" create-account T-1 bench | sed -n 's/^one-time password for [a-z]*: //p')
+  : >"$work/lv/server.log"
   "$bin/lessonvault" --config "$work/lv/lv.properties" >"$work/lv/server.log" 2>&1 &
   LV_PID=$!
   for _ in $(seq 100); do grep -q "listening on" "$work/lv/server.log" && break; sleep 0.1; done

@@ -35,6 +35,7 @@ head -c $((1 << 30)) /dev/urandom >"$work/random.bin"
 echo "==> starting lessonvault and @tus/server (file store in $work/tus)"
 lv_start "$work" "server.upload_max_mib = 2048"
 mkdir -p "$work/tus"
+: >"$work/anchor.log"
 node scripts/e2e/tus_anchor_server.mjs "$work/tus" >"$work/anchor.log" 2>&1 &
 anchor_pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$work/anchor.log" && break; sleep 0.1; done
