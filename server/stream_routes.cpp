@@ -6,6 +6,10 @@
 // grow with its length. There is no download route and no Content-Disposition.
 #include <array>
 #include <ostream>
+#include <stdexcept>
+
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include "media/hls.h"
 #include "server/api.h"
@@ -24,6 +28,41 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 constexpr std::size_t kStreamBuffer = 256 * 1024;
+
+// Poco's response stream passes the socket 4 KiB at a time (HTTPBufferAllocator), one
+// send() each: 256 system calls per MiB, which bounded serving at well under 1 GB/s.
+// The body goes to the connection's socket in whole buffers instead; status line and
+// headers have already been written by response.send(). Without a socket (a request
+// object that is not Poco's own), the stream is used.
+class BodyWriter {
+ public:
+  BodyWriter(HTTPServerRequest& request, std::ostream& out) : out_(out) {
+    if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request)) {
+      out_.flush();
+      socket_ = &impl->socket();
+    }
+  }
+
+  bool good() const { return out_.good(); }
+
+  // Throws on a broken connection (Poco::Exception) or sets the stream's failbit.
+  void write(const std::uint8_t* data, std::size_t n) {
+    if (socket_ == nullptr) {
+      out_.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(n));
+      return;
+    }
+    while (n > 0) {
+      const int sent = socket_->sendBytes(data, static_cast<int>(n));
+      if (sent <= 0) throw std::runtime_error("the client stopped receiving");
+      data += sent;
+      n -= static_cast<std::size_t>(sent);
+    }
+  }
+
+ private:
+  std::ostream& out_;
+  Poco::Net::StreamSocket* socket_ = nullptr;
+};
 
 class StreamRoutes {
  public:
@@ -48,8 +87,8 @@ class StreamRoutes {
   void mediaBytes(HTTPServerRequest& request, HTTPServerResponse& response,
                   const PathParams& params) {
     const storage::Id recording = allowedRecording(request, params);
-    const storage::StoredMedia stored = unwrap(s_.vault->media(recording));
-    sendObject(request, response, stored.object, "video/mp4");
+    // Not media(): every Range request would load the whole fragment index.
+    sendObject(request, response, unwrap(s_.vault->mediaObject(recording)), "video/mp4");
   }
 
   void poster(HTTPServerRequest& request, HTTPServerResponse& response, const PathParams& params) {
@@ -107,14 +146,15 @@ class StreamRoutes {
     if (request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD) return;
     const StreamGuard streaming(s_.metrics.get());
     std::vector<std::uint8_t> buffer(std::min<std::uint64_t>(kStreamBuffer, length));
+    BodyWriter body(request, out);
     std::uint64_t offset = first;
     const std::uint64_t end = first + length;
-    while (offset < end && out) {
+    while (offset < end && body.good()) {
       const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), end - offset));
       // After send() no second status can go out: a failure here reaches
       // RequestHandler, which logs it and closes the connection.
       unwrap(reader->read(offset, {buffer.data(), n}));
-      out.write(reinterpret_cast<const char*>(buffer.data()), static_cast<std::streamsize>(n));
+      body.write(buffer.data(), n);
       offset += n;
     }
   }

@@ -130,6 +130,9 @@ class Vault {
   Status recordIngestFailure(const Id& recording, std::string_view code, std::string_view message,
                              std::int64_t now);
   Result<StoredMedia> media(const Id& recording);
+  // Only the playable object's id (media().object) without the facts and the fragment
+  // index: what each Range request needs. kNotFound when there is no playable media.
+  Result<Id> mediaObject(const Id& recording);
   // The recording's poster object, if it has one.
   Result<std::optional<Id>> poster(const Id& recording);
   // The code and message of a failed ingest, if any.

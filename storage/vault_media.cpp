@@ -123,6 +123,19 @@ Result<StoredMedia> Vault::media(const Id& recording) {
   return m;
 }
 
+Result<Id> Vault::mediaObject(const Id& recording) {
+  std::lock_guard lock(mutex_);
+  auto select = db_->prepare("SELECT object_id FROM media WHERE recording_id = ?1");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, recording.hex()).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(ErrorCode::kNotFound, "the recording has no playable media");
+  auto object = Id::parse(select->columnText(0));
+  select->reset();
+  if (!object) return fail(ErrorCode::kDatabase, "malformed object id in media");
+  return *object;
+}
+
 Result<std::optional<std::pair<std::string, std::string>>> Vault::ingestFailure(
     const Id& recording) {
   std::lock_guard lock(mutex_);

@@ -10,16 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 dir=${1:-var/bench}
 mkdir -p "$dir"
+. scripts/bench/lib.sh
 bin=build/bin/lv_bench_ingest
 [ -x "$bin" ] || { echo "build first: scripts/test.sh" >&2; exit 1; }
 
-make_input() {  # seconds, file
-  [ -s "$2" ] && return 0
-  echo "==> generating $1 s of 720p25 H.264/AAC into $2 (once)" >&2
-  ffmpeg -nostdin -hide_banner -loglevel error -stats -y \
-    -f lavfi -i "testsrc2=size=1280x720:rate=25" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
-    -t "$1" -c:v libx264 -preset ultrafast -g 100 -pix_fmt yuv420p -c:a aac -b:a 128k "$2"
-}
 make_input 600 "$dir/ingest-10min.mp4"
 make_input 60 "$dir/ingest-1min.mp4"
 
@@ -34,7 +28,6 @@ anchor() {
   awk -v a="$start" -v b="$end" 'BEGIN{printf "%.3f", b-a}'
 }
 ours() { "$bin" "$1" "$dir/ingest-work" | sed -E 's/.*ingest_s=([0-9.]+).*/\1/'; }
-median() { tr ' ' '\n' | sort -n | sed -n 2p; }
 
 echo "==> 10-minute 720p25 H.264/AAC ($(du -h "$dir/ingest-10min.mp4" | cut -f1)), 3 runs each, alternating"
 o=() a=()

@@ -95,6 +95,9 @@ TEST_F(IngestTest, AnUploadBecomesAPlayableEncryptedRecording) {
   EXPECT_EQ(stored->video_codec, "h264");
   EXPECT_EQ(stored->audio_codec, "aac");
   ASSERT_EQ(stored->fragments.size(), 2u);
+  auto object = vault_->mediaObject(recording);
+  ASSERT_TRUE(object) << object.error().toString();
+  EXPECT_EQ(object->hex(), stored->object.hex());
 
   // Invariant 1: no 64-byte window of the upload in any file under the directory.
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.path())) {
@@ -200,6 +203,9 @@ TEST_F(IngestTest, ARefusedUploadLeavesNothingButTheReason) {
   EXPECT_FALSE(std::filesystem::exists(vault_->uploadPath(upload)));
   EXPECT_TRUE(std::filesystem::is_empty(vault_->objectsDir())) << "nothing published, no temp file";
   EXPECT_FALSE(vault_->media(recording));
+  auto object = vault_->mediaObject(recording);
+  ASSERT_FALSE(object);
+  EXPECT_EQ(object.error().code, storage::ErrorCode::kNotFound);
 }
 
 }  // namespace
