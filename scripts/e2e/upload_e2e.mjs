@@ -155,4 +155,7 @@ for (const stored of walk(dataDir)) {
   }
 }
 console.log('no plaintext of the upload under the data directory');
+// For the shell's curl and sweep checks that follow.
+fs.writeFileSync(path.join(path.dirname(dataDir), 'e2e.env'),
+  `id=${id}\ncookie='${anna.cookie}'\nbert_cookie='${bert.cookie}'\nend=${created.json.purpose_end}\n`);
 console.log('PASS');
