@@ -96,14 +96,21 @@ Result<std::optional<RecordingDetails>> loadRecordingDetails(Database& db, const
 
 Result<acl::Decision> checkAccess(Vault& vault, acl::PersonId actor, acl::Action action,
                                   const Id& recording, acl::Date today, std::int64_t now) {
+  // Decided on a read (no write transaction: these requests come many times a
+  // second per viewer); a denial, the only thing to record, is audited after.
   acl::Decision decision{acl::Reason::kDeniedNoRecording};
-  auto done = vault.transact([&](Database& db, const Vault::Auditor& audit) -> Status {
-    auto decided = decideInTransaction(db, audit, actor, action, recording, today, now);
+  std::optional<AuditRecord> denial;
+  const Vault::Auditor keep = [&](const AuditRecord& record) -> Status {
+    denial = record;
+    return {};
+  };
+  LV_TRY(vault.read([&](Database& db) -> Status {
+    auto decided = decideInTransaction(db, keep, actor, action, recording, today, now);
     if (!decided) return std::unexpected(decided.error());
     decision = decided->decision;
     return {};
-  });
-  if (!done) return std::unexpected(done.error());
+  }));
+  if (denial) LV_TRY(vault.audit(*denial));
   return decision;
 }
 
