@@ -62,15 +62,26 @@ std::unique_ptr<SweepScheduler> startSweeps(const Config& config, const Services
       config.sweep_interval_s, [vault = services.vault, registry = services.upload_registry,
                                 metrics = services.metrics,
                                 grace = static_cast<std::int64_t>(config.upload_expire_s)] {
-        Poco::Logger& log = Poco::Logger::get("lessonvault.sweep");
-        const std::int64_t now = unixNow();
-        auto report = sweepOnce(*vault, now, localDate(now), grace, registry.get());
-        if (report) {
-          log.information("sweep: " + describe(*report));
-          metrics->recordSweep(true, report->recordings_deleted, report->uploads_purged,
-                               report->failed_deleted, report->people.purged);
-        } else {
-          log.error("sweep failed (the next run resumes): " + report.error().toString());
+        try {
+          Poco::Logger& log = Poco::Logger::get("lessonvault.sweep");
+          const std::int64_t now = unixNow();
+          auto report = sweepOnce(*vault, now, localDate(now), grace, registry.get());
+          if (report) {
+            if (report->problems.empty()) {
+              log.information("sweep: " + describe(*report));
+            } else {
+              log.warning("sweep: " + describe(*report));
+            }
+            metrics->recordSweep(report->problems.empty(), report->recordings_deleted,
+                                 report->uploads_purged, report->failed_deleted,
+                                 report->people.purged);
+          } else {
+            log.error("sweep failed (the next run resumes): " + report.error().toString());
+            metrics->recordSweep(false, 0, 0, 0, 0);
+          }
+        } catch (const std::exception& e) {
+          // A sweep that throws must not take the server down; the next run retries.
+          Poco::Logger::get("lessonvault.sweep").error(std::string("sweep threw: ") + e.what());
           metrics->recordSweep(false, 0, 0, 0, 0);
         }
       });

@@ -92,9 +92,12 @@ storage::Result<IngestOutcome> ingestUpload(storage::Vault& vault, const storage
   LV_TRY(vault.setStatus(recording, storage::RecordingStatus::kProcessing));
   IngestOutcome outcome;
   auto refuse = [&](std::string code, std::string message) -> storage::Result<IngestOutcome> {
+    // The reason first: a crash between the two leaves a failed recording
+    // with its upload, which the owner's next upload replaces; the other
+    // order left a "processing" recording with nothing to ingest.
+    LV_TRY(vault.recordIngestFailure(recording, code, message, now));
     // Data minimisation: a refused upload is not kept either.
     LV_TRY(vault.removeUpload(upload));
-    LV_TRY(vault.recordIngestFailure(recording, code, message, now));
     return IngestOutcome{false, false, std::move(code), std::move(message)};
   };
   auto reader = vault.readUpload(upload, size);

@@ -93,7 +93,15 @@ void IngestQueue::work() {
       ++stats_.running;
     }
     const auto started = std::chrono::steady_clock::now();
-    run(job);
+    try {
+      run(job);
+    } catch (const std::exception& e) {
+      // Never let one job take the process down (and, requeued at every
+      // start, into a crash loop); the recording stays "processing".
+      std::lock_guard lock(mutex_);
+      ++stats_.failed;
+      logger().error("ingest of " + job.recording.hex() + " threw: " + e.what());
+    }
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     {
       std::lock_guard lock(mutex_);

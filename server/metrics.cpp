@@ -1,5 +1,7 @@
 #include "server/metrics.h"
 
+#include <algorithm>
+#include <array>
 #include <sstream>
 
 namespace server {
@@ -31,8 +33,13 @@ void Metrics::setSources(Sources sources) {
 }
 
 void Metrics::countRequest(const std::string& route, const std::string& method, int status) {
+  // The method comes from the client: only known ones become labels, so the
+  // series stay few and the exposition stays valid UTF-8.
+  static const std::array<std::string, 7> kMethods = {"GET",   "HEAD",   "POST",   "PUT",
+                                                       "PATCH", "DELETE", "OPTIONS"};
+  const bool known = std::ranges::find(kMethods, method) != kMethods.end();
   std::lock_guard lock(mutex_);
-  ++requests_[{route, method, status}];
+  ++requests_[{route, known ? method : std::string("other"), status}];
 }
 
 void Metrics::recordSweep(bool ok, int recordings, int uploads, int failed, int people) {
@@ -45,6 +52,19 @@ void Metrics::recordSweep(bool ok, int recordings, int uploads, int failed, int 
 }
 
 std::string Metrics::render() const {
+  // Read the gauges first, without our lock: they take the vault's and the
+  // queue's, and request threads must never wait on a scrape for those.
+  Sources sources;
+  {
+    std::lock_guard lock(mutex_);
+    sources = sources_;
+  }
+  const auto uploads_open = sources.uploads_open ? sources.uploads_open() : 0;
+  const auto queued = sources.ingest_queued ? sources.ingest_queued() : 0;
+  const auto running = sources.ingest_running ? sources.ingest_running() : 0;
+  const auto done = sources.ingest_done ? sources.ingest_done()
+                                        : std::tuple<std::uint64_t, std::uint64_t, double>{};
+  const auto chain = sources.audit_chain_length ? sources.audit_chain_length() : 0;
   std::lock_guard lock(mutex_);
   std::ostringstream out;
   header(out, "lessonvault_http_requests_total", "counter",
@@ -59,18 +79,18 @@ std::string Metrics::render() const {
   out << "lessonvault_upload_bytes_total " << upload_bytes_.load() << '\n';
   header(out, "lessonvault_active_streams", "gauge", "Media responses being streamed now.");
   out << "lessonvault_active_streams " << active_streams_.load() << '\n';
-  if (sources_.uploads_open) {
+  if (sources.uploads_open) {
     header(out, "lessonvault_uploads_open", "gauge", "Uploads with an open log.");
-    out << "lessonvault_uploads_open " << sources_.uploads_open() << '\n';
+    out << "lessonvault_uploads_open " << uploads_open << '\n';
   }
-  if (sources_.ingest_queued && sources_.ingest_running) {
+  if (sources.ingest_queued && sources.ingest_running) {
     header(out, "lessonvault_ingest_queued", "gauge", "Complete uploads waiting for ingest.");
-    out << "lessonvault_ingest_queued " << sources_.ingest_queued() << '\n';
+    out << "lessonvault_ingest_queued " << queued << '\n';
     header(out, "lessonvault_ingest_running", "gauge", "Ingests running now.");
-    out << "lessonvault_ingest_running " << sources_.ingest_running() << '\n';
+    out << "lessonvault_ingest_running " << running << '\n';
   }
-  if (sources_.ingest_done) {
-    const auto [ok, failed, seconds] = sources_.ingest_done();
+  if (sources.ingest_done) {
+    const auto [ok, failed, seconds] = done;
     header(out, "lessonvault_ingest_jobs_total", "counter", "Finished ingests by outcome.");
     out << "lessonvault_ingest_jobs_total{outcome=\"ready\"} " << ok << '\n';
     out << "lessonvault_ingest_jobs_total{outcome=\"failed\"} " << failed << '\n';
@@ -86,9 +106,9 @@ std::string Metrics::render() const {
     out << "lessonvault_swept_total{kind=\"" << kind << "\"} "
         << (found == swept_.end() ? 0 : found->second) << '\n';
   }
-  if (sources_.audit_chain_length) {
+  if (sources.audit_chain_length) {
     header(out, "lessonvault_audit_chain_length", "gauge", "Entries in the audit chain.");
-    out << "lessonvault_audit_chain_length " << sources_.audit_chain_length() << '\n';
+    out << "lessonvault_audit_chain_length " << chain << '\n';
   }
   return out.str();
 }

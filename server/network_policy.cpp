@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include <Poco/Exception.h>
+#include <Poco/String.h>
 
 #include "server/http_error.h"
 
@@ -25,6 +26,9 @@ std::string_view trim(std::string_view text) {
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
   return text;
 }
+
+// 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never a school's network.
+Poco::Net::IPAddress kUnknownClient() { return Poco::Net::IPAddress("192.0.2.1"); }
 
 }  // namespace
 
@@ -97,14 +101,23 @@ Poco::Net::IPAddress NetworkPolicy::clientAddress(
     const Poco::Net::HTTPServerRequest& request) const {
   Poco::Net::IPAddress peer = canonical(request.clientAddress().host());
   if (!within(proxies_, peer)) return peer;
-  // Walk X-Forwarded-For from the right while each hop is a trusted proxy;
-  // the first untrusted hop is the client.
-  std::string_view chain = request.get("X-Forwarded-For", "");
+  // Every X-Forwarded-For line, in order (a proxy may add its own line rather
+  // than append to the client's), walked from the right while each hop is a
+  // trusted proxy; the first untrusted hop is the client.
+  std::string chain_text;
+  for (auto it = request.find("X-Forwarded-For"); it != request.end() &&
+                                                  Poco::icompare(it->first, "X-Forwarded-For") == 0;
+       ++it) {
+    chain_text += (chain_text.empty() ? "" : ",") + it->second;
+  }
+  std::string_view chain = chain_text;
   while (!trim(chain).empty()) {
     const auto comma = chain.rfind(',');
     const std::string_view hop = trim(comma == std::string_view::npos ? chain : chain.substr(comma + 1));
     Poco::Net::IPAddress address;
-    if (!Poco::Net::IPAddress::tryParse(std::string(hop), address)) return peer;
+    // A hop a proxy wrote that is not a plain address: fail closed, with an
+    // address no allowlist names.
+    if (!Poco::Net::IPAddress::tryParse(std::string(hop), address)) return kUnknownClient();
     peer = canonical(address);
     if (!within(proxies_, peer)) return peer;
     if (comma == std::string_view::npos) break;

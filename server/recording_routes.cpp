@@ -7,9 +7,11 @@
 #include "server/api.h"
 #include "server/ingest_queue.h"
 #include "server/recording_json.h"
+#include "server/tus_uploads.h"
 #include "server/routes.h"
 #include "storage/recording_changes.h"
 #include "storage/recording_queries.h"
+#include "storage/uploads_repo.h"
 #include "storage/vault.h"
 
 namespace server {
@@ -74,7 +76,8 @@ storage::RecordingRequest creationRequest(const Object& body) {
       }
       for (std::size_t i = 0; i < people->size(); ++i) {
         const auto value = people->get(static_cast<unsigned>(i));
-        if (!value.isInteger()) {
+        if (!value.isInteger() || value.isBoolean() ||
+            value.convert<double>() > 9.0e18 || value.convert<double>() < 1) {
           throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "invalid_field",
                           "Field \"consultation.consulted\": a list of person ids.");
         }
@@ -177,9 +180,18 @@ class RecordingRoutes {
            acl::Action action) {
     const Principal who = recordingsCaller(s_, request);
     const storage::Id id = recordingIdParam(params);
+    std::vector<storage::Id> uploads;
+    unwrap(s_.vault->read([&](storage::Database& db) -> storage::Status {
+      auto open = storage::openUploadsOf(db, id);
+      if (!open) return std::unexpected(open.error());
+      uploads = std::move(*open);
+      return {};
+    }));
     auto ended = unwrap(
         storage::endPurposeNow(*s_.vault, who.person, id, action, s_.clock->today(), s_.now()));
     if (!ended) throw recordingNotFound();
+    // An upload still running for it appends nothing more to its (deleted) log.
+    for (const auto& upload : uploads) s_.upload_registry->forget(upload);
     sendNoContent(response);
   }
 

@@ -32,7 +32,9 @@ struct UploadLimits {
   std::uint64_t max_bytes = 8ULL << 30;     // one upload
   std::uint64_t quota_bytes = 64ULL << 30;  // everything one owner holds
   std::int64_t expire_s = 7 * 24 * 3600;    // an unfinished upload is purged after this
-  std::size_t checksum_max_bytes = 64 << 20;  // a PATCH with Upload-Checksum is verified in memory
+  // A PATCH with Upload-Checksum is verified in memory before anything is
+  // stored: small enough that a server full of them stays within memory.
+  std::size_t checksum_max_bytes = 8 << 20;
 };
 class AuthService;
 

@@ -28,6 +28,8 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 constexpr std::size_t kStreamBuffer = 256 * 1024;
+// How often a long response asks the policy again (a 1 MiB range never does).
+constexpr std::uint64_t kRecheckBytes = 8 << 20;
 
 // Poco's response stream passes the socket 4 KiB at a time (HTTPBufferAllocator), one
 // send() each: 256 system calls per MiB, which bounded serving at well under 1 GB/s.
@@ -70,7 +72,7 @@ class StreamRoutes {
 
   void playlist(HTTPServerRequest& request, HTTPServerResponse& response,
                 const PathParams& params) {
-    const storage::Id recording = allowedRecording(request, params);
+    const storage::Id recording = allowedRecording(request, params).recording;
     const storage::StoredMedia stored = unwrap(s_.vault->media(recording));
     media::FragmentIndex index;
     index.init_offset = 0;
@@ -86,40 +88,62 @@ class StreamRoutes {
 
   void mediaBytes(HTTPServerRequest& request, HTTPServerResponse& response,
                   const PathParams& params) {
-    const storage::Id recording = allowedRecording(request, params);
+    const Viewing viewing = allowedRecording(request, params);
     // Not media(): every Range request would load the whole fragment index.
-    sendObject(request, response, unwrap(s_.vault->mediaObject(recording)), "video/mp4");
+    sendObject(request, response, unwrap(s_.vault->mediaObject(viewing.recording)), "video/mp4",
+               viewing);
   }
 
   void poster(HTTPServerRequest& request, HTTPServerResponse& response, const PathParams& params) {
-    const storage::Id recording = allowedRecording(request, params);
-    const auto object = unwrap(s_.vault->poster(recording));
+    const Viewing viewing = allowedRecording(request, params, /*viewing=*/false);
+    const auto object = unwrap(s_.vault->poster(viewing.recording));
     if (!object) {
       throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "no_poster", "This recording has no poster.");
     }
-    sendObject(request, response, *object, "image/jpeg");
+    sendObject(request, response, *object, "image/jpeg", viewing);
   }
 
  private:
   // The recording in the path if the caller may view its media right now;
   // otherwise 404 (invariant 2). Audits the denial, or the start of a viewing
   // session.
-  storage::Id allowedRecording(HTTPServerRequest& request, const PathParams& params) {
+  // `viewing`: false for the poster, which a library page shows for every
+  // recording listed and which is no viewing of the lesson.
+  struct Viewing {
+    storage::Id recording;
+    acl::PersonId person;
+  };
+
+  Viewing allowedRecording(HTTPServerRequest& request, const PathParams& params,
+                           bool viewing = true) {
     const Principal who = recordingsCaller(s_, request);
     const storage::Id recording = recordingIdParam(params);
     const std::int64_t now = s_.now();
     const acl::Decision decision = unwrap(storage::checkAccess(
         *s_.vault, who.person, acl::Action::kViewMedia, recording, s_.clock->today(), now));
     if (!decision.allowed()) throw recordingNotFound();
-    if (s_.views->startsSession(who.person, recording.hex(), now)) {
-      unwrap(s_.vault->audit({now, std::to_string(who.person), "view_started", recording.hex(),
-                              "allowed", std::string(acl::reasonName(decision.reason))}));
+    if (viewing && s_.views->startsSession(who.person, recording.hex(), now)) {
+      const auto audited =
+          s_.vault->audit({now, std::to_string(who.person), "view_started", recording.hex(),
+                           "allowed", std::string(acl::reasonName(decision.reason))});
+      // Not audited, not served: forget the session so the retry audits it.
+      if (!audited) s_.views->forget(who.person, recording.hex());
+      unwrap(audited);
     }
-    return recording;
+    return {recording, who.person};
+  }
+
+  // Whether the viewer may still see the recording (asked again during a long
+  // response, so revoking a grant also ends a stream already under way).
+  bool stillAllowed(const Viewing& viewing) {
+    const acl::Decision decision =
+        unwrap(storage::checkAccess(*s_.vault, viewing.person, acl::Action::kViewMedia,
+                                    viewing.recording, s_.clock->today(), s_.now()));
+    return decision.allowed();
   }
 
   void sendObject(HTTPServerRequest& request, HTTPServerResponse& response,
-                  const storage::Id& object, const std::string& type) {
+                  const storage::Id& object, const std::string& type, const Viewing& viewing) {
     auto reader = unwrap(s_.vault->openObject(object));
     const std::uint64_t size = reader->size();
     const ByteRange range = parseRange(request.get("Range", ""), size);
@@ -149,7 +173,14 @@ class StreamRoutes {
     BodyWriter body(request, out);
     std::uint64_t offset = first;
     const std::uint64_t end = first + length;
+    std::uint64_t next_check = first + kRecheckBytes;
     while (offset < end && body.good()) {
+      if (offset >= next_check) {
+        // A whole-file or open-ended GET can last long: decide again, and end
+        // the stream (RequestHandler closes the connection) once access is gone.
+        if (!stillAllowed(viewing)) throw std::runtime_error("access ended during the response");
+        next_check = offset + kRecheckBytes;
+      }
       const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), end - offset));
       // After send() no second status can go out: a failure here reaches
       // RequestHandler, which logs it and closes the connection.

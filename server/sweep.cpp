@@ -2,6 +2,7 @@
 
 #include "server/tus_uploads.h"
 #include "storage/recording_queries.h"
+#include "storage/uploads_repo.h"
 
 namespace server {
 namespace {
@@ -39,33 +40,56 @@ storage::Result<std::vector<storage::Id>> failedPast(storage::Database& db, std:
 storage::Result<SweepReport> sweepOnce(storage::Vault& vault, std::int64_t now, acl::Date today,
                                        std::int64_t failed_grace_s, UploadRegistry* registry) {
   SweepReport report;
-  LV_TRY(vault.finishPendingDeletions());
+  auto note = [&](const std::string& what, const storage::Status& done) {
+    if (!done) report.problems.push_back(what + ": " + done.error().toString());
+    return done.has_value();
+  };
+  note("finishing interrupted deletions", vault.finishPendingDeletions());
+  // Uploads still open for a recording go from the registry with it (their
+  // log is deleted with the recording; nothing may append to it after).
+  auto forgetUploads = [&](const storage::Id& recording) {
+    if (registry == nullptr) return;
+    auto open = readWith<std::vector<storage::Id>>(
+        vault, [&](storage::Database& db) { return storage::openUploadsOf(db, recording); });
+    if (open) {
+      for (const auto& upload : *open) registry->forget(upload);
+    }
+  };
   auto due = readWith<std::vector<storage::Id>>(
       vault, [&](storage::Database& db) { return storage::recordingsPastEnd(db, today); });
   if (!due) return std::unexpected(due.error());
   for (const storage::Id& id : *due) {
-    LV_TRY(vault.deleteRecording(id, "purpose_ended", now, "system"));
-    ++report.recordings_deleted;
+    forgetUploads(id);
+    if (note("deleting " + id.hex(), vault.deleteRecording(id, "purpose_ended", now, "system"))) {
+      ++report.recordings_deleted;
+    }
   }
   auto expired = readWith<std::vector<storage::ExpiredUpload>>(
       vault, [&](storage::Database& db) { return storage::uploadsExpiredBy(db, now); });
   if (!expired) return std::unexpected(expired.error());
   for (const auto& upload : *expired) {
     if (registry) registry->forget(upload.upload);
-    LV_TRY(vault.removeUpload(upload.upload));
-    LV_TRY(vault.audit({now, "system", "upload_expired", upload.recording.hex(), "done", ""}));
-    ++report.uploads_purged;
+    if (note("purging upload " + upload.upload.hex(), vault.removeUpload(upload.upload)) &&
+        note("auditing", vault.audit({now, "system", "upload_expired", upload.recording.hex(),
+                                      "done", ""}))) {
+      ++report.uploads_purged;
+    }
   }
   auto failed = readWith<std::vector<storage::Id>>(
       vault, [&](storage::Database& db) { return failedPast(db, now - failed_grace_s); });
   if (!failed) return std::unexpected(failed.error());
   for (const storage::Id& id : *failed) {
-    LV_TRY(vault.deleteRecording(id, "ingest_failed", now, "system"));
-    ++report.failed_deleted;
+    forgetUploads(id);
+    if (note("deleting " + id.hex(), vault.deleteRecording(id, "ingest_failed", now, "system"))) {
+      ++report.failed_deleted;
+    }
   }
   auto people = storage::purgeDepartedPeople(vault, today, now);
-  if (!people) return std::unexpected(people.error());
-  report.people = *people;
+  if (people) {
+    report.people = *people;
+  } else {
+    report.problems.push_back("purging departed people: " + people.error().toString());
+  }
   auto head = vault.auditHead();
   if (!head) return std::unexpected(head.error());
   report.audit_head = *head;
@@ -78,7 +102,11 @@ std::string describe(const SweepReport& report) {
          " expired uploads, deleted " + std::to_string(report.failed_deleted) +
          " failed recordings, purged " + std::to_string(report.people.purged) +
          " departed people (" + std::to_string(report.people.kept) +
-         " kept for live recordings); audit head " + report.audit_head.toString();
+         " kept for live recordings); audit head " + report.audit_head.toString() +
+         (report.problems.empty() ? ""
+                                  : "; " + std::to_string(report.problems.size()) +
+                                        " left for the next run (first: " +
+                                        report.problems.front() + ")");
 }
 
 SweepScheduler::SweepScheduler(int interval_s, Run run) {

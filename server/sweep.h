@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "acl/purpose.h"
 #include "storage/audit.h"
@@ -35,13 +36,17 @@ struct SweepReport {
   int recordings_deleted = 0;
   int uploads_purged = 0;
   int failed_deleted = 0;
+  // Items that could not be removed this time (a file the OS refused, a busy
+  // checkpoint): the sweep goes on with the others, and the next run retries.
+  std::vector<std::string> problems;
   storage::RetentionResult people;
   storage::AuditHead audit_head;
 };
 
 // One sweep as of `now` (unix seconds) and `today` (the school's date).
-// `registry` (may be null: the CLI) forgets purged uploads. Stops at the first
-// storage error; what is done stays done.
+// `registry` (may be null: the CLI) forgets the uploads it purges. One item
+// that fails does not stop the others (see SweepReport::problems); an error
+// is returned only when the database cannot even be read.
 storage::Result<SweepReport> sweepOnce(storage::Vault& vault, std::int64_t now, acl::Date today,
                                        std::int64_t failed_grace_s, UploadRegistry* registry);
 

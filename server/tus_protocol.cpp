@@ -9,6 +9,7 @@
 
 #include <Poco/Base64Decoder.h>
 #include <Poco/DateTimeFormat.h>
+#include <Poco/Exception.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Timestamp.h>
 
@@ -28,9 +29,13 @@ std::string base64Decode(const std::string& text) {
   Poco::Base64Decoder decoder(in);
   std::string out;
   char c = 0;
-  while (decoder.get(c)) {
-    out.push_back(c);
-    if (out.size() > kMaxMetadataBytes) break;
+  try {
+    while (decoder.get(c)) {
+      out.push_back(c);
+      if (out.size() > kMaxMetadataBytes) break;
+    }
+  } catch (const Poco::Exception&) {
+    throw tusError(400, "invalid_header", "A header holds malformed base64.");
   }
   return out;
 }

@@ -43,6 +43,9 @@ class TusRoutes {
       throw tusError(400, "length_required", "Send Upload-Length; deferred lengths are not supported.");
     }
     const std::uint64_t length = headerNumber(request, "Upload-Length");
+    if (length == 0) {
+      throw tusError(400, "empty_upload", "The file is empty: choose the recording's file.");
+    }
     const storage::Id recording = metadataRecording(request);
     if (length > s_.uploads.max_bytes) {
       throw tusError(413, "upload_too_large",
@@ -285,10 +288,12 @@ class TusRoutes {
 
   void finish(const Principal& who, const storage::Id& upload, const storage::Id& recording,
               std::uint64_t length) {
-    unwrap(storage::completeUpload(*s_.vault, upload, recording, s_.now(),
-                                   std::to_string(who.person)));
+    const bool completed = unwrap(
+        storage::completeUpload(*s_.vault, upload, recording, s_.now(), std::to_string(who.person)));
     s_.upload_registry->forget(upload);
-    s_.ingest->submit(recording, upload, length);
+    // Only the request that completed it queues the ingest: a retried HEAD
+    // racing the last PATCH must not ingest twice.
+    if (completed) s_.ingest->submit(recording, upload, length);
   }
 
   Services s_;

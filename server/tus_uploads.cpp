@@ -4,20 +4,32 @@ namespace server {
 
 storage::Result<std::shared_ptr<UploadRegistry::Slot>> UploadRegistry::slot(
     const storage::Id& upload) {
+  std::shared_ptr<Slot> found;
   {
     std::lock_guard lock(mutex_);
-    if (auto found = slots_.find(upload.hex()); found != slots_.end()) return found->second;
+    if (forgotten_.contains(upload.hex())) {
+      return storage::fail(storage::ErrorCode::kNotFound, "upload is finished");
+    }
+    auto [it, inserted] = slots_.try_emplace(upload.hex(), nullptr);
+    if (inserted) it->second = std::make_shared<Slot>();
+    found = it->second;
   }
-  // Opened outside the registry's lock: recovery reads the whole log.
-  auto log = vault_->openUpload(upload);
-  if (!log) return std::unexpected(log.error());
-  std::lock_guard lock(mutex_);
-  auto [it, inserted] = slots_.try_emplace(upload.hex(), nullptr);
-  if (inserted) {
-    it->second = std::make_shared<Slot>();
-    it->second->log = std::move(*log);
+  // Opened once, under the slot's own lock and outside the registry's:
+  // recovery reads the whole log and may cut a torn tail, which must never
+  // happen beside an append through another opening of the same file.
+  std::lock_guard open(found->append_mutex);
+  if (!found->log) {
+    auto log = vault_->openUpload(upload);
+    if (!log) {
+      std::lock_guard lock(mutex_);
+      if (auto it = slots_.find(upload.hex()); it != slots_.end() && it->second == found) {
+        slots_.erase(it);
+      }
+      return std::unexpected(log.error());
+    }
+    found->log = std::move(*log);
   }
-  return it->second;
+  return found;
 }
 
 storage::Result<std::unique_ptr<UploadRegistry::Lease>> UploadRegistry::acquire(
@@ -44,6 +56,7 @@ void UploadRegistry::forget(const storage::Id& upload) {
   std::shared_ptr<Slot> gone;
   {
     std::lock_guard lock(mutex_);
+    forgotten_.insert(upload.hex());
     auto found = slots_.find(upload.hex());
     if (found == slots_.end()) return;
     gone = found->second;

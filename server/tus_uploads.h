@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "storage/upload_log.h"
@@ -47,8 +48,8 @@ class UploadRegistry {
 
  private:
   struct Slot {
-    std::mutex append_mutex;  // held while appending (fsync included)
-    std::unique_ptr<storage::UploadLog> log;
+    std::mutex append_mutex;  // held while opening the log, and while appending (fsync included)
+    std::unique_ptr<storage::UploadLog> log;  // null until opened
     // Guarded by UploadRegistry::mutex_:
     std::uint64_t generation = 0;
     bool busy = false;
@@ -61,6 +62,10 @@ class UploadRegistry {
   const std::chrono::milliseconds stall_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Slot>> slots_;
+  // Uploads forgotten for good (completed, terminated, expired, deleted): a
+  // request that passed its checks just before must not open them again.
+  // Ids are random and never reused; 33 bytes each.
+  std::set<std::string> forgotten_;
 
  public:
   class Lease {

@@ -17,4 +17,9 @@ bool ViewTracker::startsSession(std::int64_t person, const std::string& recordin
   return starts;
 }
 
+void ViewTracker::forget(std::int64_t person, const std::string& recording) {
+  std::lock_guard lock(mutex_);
+  last_seen_.erase({person, recording});
+}
+
 }  // namespace server

@@ -21,6 +21,9 @@ class ViewTracker {
   // Notes a media request at `now`; true when it starts a new viewing session.
   bool startsSession(std::int64_t person, const std::string& recording, std::int64_t now);
 
+  // Forgets the session (its start could not be audited; the next request retries).
+  void forget(std::int64_t person, const std::string& recording);
+
  private:
   static constexpr std::size_t kMaxTracked = 100000;
   const std::int64_t idle_s_;

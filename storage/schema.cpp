@@ -242,7 +242,7 @@ CREATE TABLE deletion_receipts (
 CREATE TABLE erasure_requests (
   id           TEXT PRIMARY KEY CHECK (length(id) = 32),
   recording_id TEXT NOT NULL REFERENCES recordings (id),
-  requested_by INTEGER NOT NULL REFERENCES people (id),
+  requested_by INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
   reason       TEXT NOT NULL,
   requested_at INTEGER NOT NULL
 ) STRICT;

@@ -40,18 +40,23 @@ Status setUploadExpiry(Vault& vault, const Id& upload, std::int64_t expires_at) 
   });
 }
 
-Status completeUpload(Vault& vault, const Id& upload, const Id& recording, std::int64_t now,
-                      const std::string& actor) {
-  return vault.transact([&](Database& db, const Vault::Auditor& audit) -> Status {
-    auto mark = db.prepare("UPDATE uploads SET completed = 1 WHERE id = ?1");
+Result<bool> completeUpload(Vault& vault, const Id& upload, const Id& recording, std::int64_t now,
+                            const std::string& actor) {
+  bool completed = false;
+  auto done = vault.transact([&](Database& db, const Vault::Auditor& audit) -> Status {
+    auto mark = db.prepare("UPDATE uploads SET completed = 1 WHERE id = ?1 AND completed = 0");
     if (!mark) return std::unexpected(mark.error());
     LV_TRY(mark->bind(1, upload.hex()).run());
+    if (db.changes() != 1) return {};
+    completed = true;
     auto status = db.prepare(
         "UPDATE recordings SET status = 'processing' WHERE id = ?1 AND status = 'uploading'");
     if (!status) return std::unexpected(status.error());
     LV_TRY(status->bind(1, recording.hex()).run());
     return audit({now, actor, "upload_complete", recording.hex(), "done", ""});
   });
+  if (!done) return std::unexpected(done.error());
+  return completed;
 }
 
 Result<std::uint64_t> storedBytesOf(Database& db, acl::PersonId owner) {
@@ -60,7 +65,7 @@ Result<std::uint64_t> storedBytesOf(Database& db, acl::PersonId owner) {
       "        JOIN recording_details d ON d.recording_id = o.recording_id WHERE d.owner_id = ?1)"
       " + (SELECT coalesce(sum(u.length), 0) FROM uploads u "
       "    JOIN recording_details d ON d.recording_id = u.recording_id "
-      "    WHERE d.owner_id = ?1 AND u.completed = 0)");
+      "    WHERE d.owner_id = ?1)");
   if (!select) return std::unexpected(select.error());
   auto row = select->bind(1, owner).step();
   if (!row) return std::unexpected(row.error());

@@ -28,12 +28,14 @@ Result<std::vector<Id>> openUploadsOf(Database& db, const Id& recording);
 Status setUploadExpiry(Vault& vault, const Id& upload, std::int64_t expires_at);
 
 // The last byte is durable: the upload is complete and its recording
-// "processing", in one transaction, audited as upload_complete.
-Status completeUpload(Vault& vault, const Id& upload, const Id& recording, std::int64_t now,
+// "processing", in one transaction, audited as upload_complete. True when this
+// call completed it; false when it was complete already (a retried HEAD racing
+// the last PATCH), and then nothing is written.
+Result<bool> completeUpload(Vault& vault, const Id& upload, const Id& recording, std::int64_t now,
                       const std::string& actor);
 
 // Bytes `owner` holds: finished objects of their recordings plus the declared
-// lengths of their uploads in progress.
+// lengths of their uploads, in progress or waiting for ingest.
 Result<std::uint64_t> storedBytesOf(Database& db, acl::PersonId owner);
 
 // A recording whose ingest failed goes back to "uploading" (its failure

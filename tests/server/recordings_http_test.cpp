@@ -388,6 +388,20 @@ TEST_F(RecordingsHttpTest, OnlyTheSchoolsNetworksReachRecordingsAndLogins) {
   EXPECT_EQ(call("GET", "/api/recordings/" + id, &anna_, {}, from_school).status, 200);
   expectError(call("GET", "/api/recordings/" + id, &anna_, {}, from_outside), 403,
               "network_not_allowed");
+  // A proxy that adds its own header line: the client's forged first line is not the answer.
+  Poco::Net::NameValueCollection two_lines;
+  two_lines.add("X-Forwarded-For", "10.1.2.3");
+  two_lines.add("X-Forwarded-For", "8.8.8.8");
+  expectError(call("GET", "/api/recordings/" + id, &anna_, {}, two_lines), 403,
+              "network_not_allowed");
+  // A hop that is no address fails closed.
+  Poco::Net::NameValueCollection junk;
+  junk.add("X-Forwarded-For", "10.1.2.3, 8.8.8.8:4444");
+  expectError(call("GET", "/api/recordings/" + id, &anna_, {}, junk), 403, "network_not_allowed");
+  // The privacy officer's routes are inside-only too.
+  restart("10.0.0.0/8", "0.0.0.0/0,::/0", "");
+  const Client privacy = account(kPrivacy);
+  expectError(get("/api/audit", privacy), 403, "network_not_allowed");
 }
 
 }  // namespace

@@ -194,12 +194,19 @@ TEST_F(RecordingChangesTest, UploadRowsCompleteReopenExpireAndCount) {
     EXPECT_FALSE((*row)->completed);
     return {};
   }));
-  ASSERT_TRUE(completeUpload(*vault_, *upload, training_, 50, "1"));
+  auto first = completeUpload(*vault_, *upload, training_, 50, "1");
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(*first);
   EXPECT_EQ(*vault_->status(training_), RecordingStatus::kProcessing);
   EXPECT_EQ(lastAudit(), "1 upload_complete " + training_.hex() + " done ");
+  const auto entries = count("SELECT count(*) FROM audit");
+  auto again = completeUpload(*vault_, *upload, training_, 51, "1");
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(*again) << "completing twice is a no-op";
+  EXPECT_EQ(count("SELECT count(*) FROM audit"), entries);
   ASSERT_TRUE(vault_->read([&](Database& db) -> Status {
     EXPECT_TRUE(uploadsExpiredBy(db, 1000)->empty());  // complete: ingest owns it now
-    EXPECT_EQ(*storedBytesOf(db, 1), 0u);
+    EXPECT_EQ(*storedBytesOf(db, 1), 1000u) << "waiting for ingest still counts to the quota";
     return {};
   }));
   // Only a failed recording of one's own reopens.
