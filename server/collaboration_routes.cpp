@@ -129,9 +129,12 @@ class CollaborationRoutes {
     const Principal who = recordingsCaller(s_, request);
     const storage::Id id = recordingIdParam(params);
     const acl::Date today = s_.clock->today();
-    const acl::Decision may = unwrap(storage::checkAccess(*s_.vault, who.person,
-                                                          acl::Action::kEndPurpose, id, today, s_.now()));
-    if (!may.allowed()) throw recordingNotFound();
+    const acl::Decision may = unwrap(
+        storage::checkAccess(*s_.vault, who.person, acl::Action::kEndPurpose, id, today, s_.now()));
+    // The owner's copy: a manager named on the recording gets the same 404.
+    if (!may.allowed() || may.reason != acl::Reason::kAllowedOwner) throw recordingNotFound();
+    unwrap(s_.vault->audit(
+        {s_.now(), std::to_string(who.person), "export_comments", id.hex(), "done", ""}));
     const auto comments = visibleComments(who, id);
     const std::string format = queryParam(request, "format").value_or("json");
     if (format == "md") {

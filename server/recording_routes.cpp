@@ -225,6 +225,9 @@ class RecordingRoutes {
                        .allowed();
     }
     if (!may) throw recordingNotFound();
+    // Their reasons are free text about a pupil: reading them is recorded.
+    unwrap(s_.vault->audit(
+        {s_.now(), std::to_string(who.person), "read_erasure_requests", id.hex(), "done", ""}));
     Array::Ptr items = new Array;
     unwrap(s_.vault->read([&](storage::Database& db) -> storage::Status {
       auto requests = storage::erasureRequests(db, id);

@@ -240,6 +240,17 @@ TEST_F(RecordingsHttpTest, CommentsAtAMediaTimeSharedOrPersonal) {
       << markdown.body;
   EXPECT_EQ(markdown.body.find("eigen notitie"), std::string::npos);
   expectError(get("/api/recordings/" + id + "/comments/export", bert_), 404, "not_found");
+  EXPECT_EQ(count("SELECT count(*) FROM audit WHERE action = 'export_comments' AND actor = '1'"),
+            1)
+      << "the owner's export is audited";
+  // A manager who is not the owner: the same 404.
+  Poco::Net::NameValueCollection json;
+  json.add("Content-Type", "application/json");
+  ASSERT_EQ(call("PUT", "/api/recordings/" + id + "/participants/2", &anna_,
+                 "{\"relation\":\"supervisor\",\"rights\":\"view,comment,manage\"}", json)
+                .status,
+            204);
+  expectError(get("/api/recordings/" + id + "/comments/export", bert_), 404, "not_found");
 }
 
 TEST_F(RecordingsHttpTest, PurposeEndChangesAndEndingNowDeletes) {
