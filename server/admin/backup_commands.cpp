@@ -1,23 +1,12 @@
 #include "server/admin/backup_commands.h"
 
 #include "server/admin/admin_commands.h"
+#include "server/admin/cli_support.h"
 #include "server/clock.h"
 #include "server/sweep.h"
 #include "storage/backup.h"
 
 namespace server::admin {
-namespace {
-
-storage::VaultPaths pathsOf(const Config& config) {
-  return {config.data_dir, config.database_path, config.keys_dir};
-}
-
-int failed(std::ostream& err, const storage::Error& error) {
-  err << "lessonvault-admin: " << error.toString() << "\n";
-  return kExitFailure;
-}
-
-}  // namespace
 
 int backupCommand(const Config& config, const std::vector<std::string>& args, std::ostream& out,
                   std::ostream& err) {
@@ -25,8 +14,8 @@ int backupCommand(const Config& config, const std::vector<std::string>& args, st
     err << "lessonvault-admin: backup wants one argument, DIR; see --help\n";
     return kExitUsage;
   }
-  auto report = storage::backupVault(pathsOf(config), args[0], unixNow());
-  if (!report) return failed(err, report.error());
+  auto report = storage::backupVault(vaultPaths(config), args[0], unixNow());
+  if (!report) return failWith(err, report.error());
   out << "backed up the database, " << report->objects << " object(s) and " << report->uploads
       << " upload(s) (" << report->bytes << " bytes) to " << args[0] << "\n";
   if (!report->absent.empty()) {
@@ -57,9 +46,9 @@ int restoreCommand(const Config& config, const std::vector<std::string>& args, s
     err << "lessonvault-admin: restore wants DIR [--force]; see --help\n";
     return kExitUsage;
   }
-  const storage::VaultPaths paths = pathsOf(config);
+  const storage::VaultPaths paths = vaultPaths(config);
   auto manifest = storage::restoreVault(paths, positional[0], options);
-  if (!manifest) return failed(err, manifest.error());
+  if (!manifest) return failWith(err, manifest.error());
   out << "restored " << manifest->files.size() << " file(s) from " << positional[0] << "\n";
 
   // Opening replays the deletion journal: nothing erased since comes back.
@@ -82,7 +71,7 @@ int restoreCommand(const Config& config, const std::vector<std::string>& args, s
   }
   out << "replayed the deletion journal; sweep: " << describe(*swept) << "\n";
   auto missing = storage::missingBlobs(**vault);
-  if (!missing) return failed(err, missing.error());
+  if (!missing) return failWith(err, missing.error());
   if (!missing->empty()) {
     err << "lessonvault-admin: " << missing->size()
         << " blob(s) the restored database names are missing, first " << missing->front()
