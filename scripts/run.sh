@@ -16,14 +16,13 @@ build/bin/lessonvault-admin --config "$config" bootstrap-admin
 cat <<TXT
 
 LessonVault is starting (development mode: plain HTTP on 127.0.0.1 only).
-  Open:      http://127.0.0.1:8080/healthz, the API at /api/openapi.json
+  Open:      http://127.0.0.1:8080/ (the web app; the API is described at /api/openapi.json)
   Data:      ./var/data (encrypted), database ./var/lessonvault.db, key ./var/keys
-  Log in:    as "admin" with the one-time password printed above (first start only):
-               curl -i -H 'Origin: http://127.0.0.1:8080' -H 'Content-Type: application/json' \\
-                 --data '{"username":"admin","password":"..."}' http://127.0.0.1:8080/api/login
-             then change it (POST /api/me/password) and set up TOTP (POST /api/me/totp);
-             the web app is not built yet. Lost it? build/bin/lessonvault-admin --config
-             $config reset-password admin (with the server stopped).
+  Log in:    as "admin" with the one-time password printed above (first start only); the
+             web app then asks for a new password and to set up two-step login (TOTP).
+             Next: Beheer > import the roster CSV and create accounts for the staff.
+             Lost the password? build/bin/lessonvault-admin --config $config
+             reset-password admin (with the server stopped).
   Stop:      Ctrl-C (or SIGTERM)
 
 TXT

@@ -13,6 +13,15 @@ ensure_packages cmake g++ make pkg-config \
   libpoco-dev libssl-dev libsqlite3-dev tzdata \
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
 
+# The web app's two third-party scripts (hls.js, tus-js-client) come from npm, pinned by
+# server/web/package-lock.json; CMake copies them into build/web.
+command -v npm > /dev/null || ensure_packages nodejs npm
+if [ ! -f server/web/node_modules/.package-lock.json ] ||
+   [ server/web/package-lock.json -nt server/web/node_modules/.package-lock.json ]; then
+  echo "==> npm ci in server/web"
+  (cd server/web && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 echo "==> building into build/"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLV_BUILD_TESTS="${LV_BUILD_TESTS:-OFF}" >/dev/null
 cmake --build build -j"$(nproc)"

@@ -9,11 +9,13 @@ cd "$(dirname "$0")/.."
 # Only tests need these, so a school's server never gets them from setup.sh.
 # promtool (prometheus) lints /metrics; testssl.sh, jq and openssl: the HTTPS tests
 # (tests/server/testssl_test.sh, make_test_certs.sh).
-ensure_packages libgtest-dev libbenchmark-dev curl sqlite3 ffmpeg prometheus testssl.sh jq openssl ||
+# chromium: the browser tests (scripts/e2e/web_*.mjs, playwright-core drives it; no browser
+# is ever downloaded).
+ensure_packages libgtest-dev libbenchmark-dev curl sqlite3 ffmpeg prometheus testssl.sh jq openssl \
+  chromium ||
   exit 1
 LV_BUILD_TESTS=ON scripts/setup.sh || exit 1
-# The end-to-end clients (tus-js-client) from the committed lockfile.
-command -v npm > /dev/null || ensure_packages nodejs npm || exit 1
+# The end-to-end clients (tus-js-client, playwright-core) from the committed lockfile.
 echo "==> npm ci in scripts/e2e"
 (cd scripts/e2e && npm ci --no-audit --no-fund --loglevel=error) || exit 1
 

@@ -251,6 +251,10 @@ const std::array kKeys = std::to_array<KeySpec>({
      "Other origins (comma-separated scheme://host[:port]) whose pages may call the API with "
      "the user's session, e.g. an upload page on its own host; empty: none.",
      false, 0, 0, checkOrigins},
+    {"server.web_root", &Config::web_root,
+     "The web app's folder (index.html and assets/), read once at start-up; empty: the "
+     "server answers the API only.",
+     false, 0, 0, nullptr},
     {"auth.scrypt_log_n", &Config::scrypt_log_n,
      "Password hashing cost: scrypt N = 2^n with r=8, p=1 (17: 128 MiB and about 0.5 s per "
      "hash). Stored hashes keep their own cost, so changing it affects new hashes only.",

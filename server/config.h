@@ -66,6 +66,8 @@ struct Config {
   // server.cors_origins: other origins of the school allowed to call the API
   // with credentials (an upload page on its own host); empty: none.
   std::string cors_origins;
+  // server.web_root: the web app's folder (index.html, assets/); empty: no web app.
+  std::string web_root;
   int scrypt_log_n = 17;                  // auth.scrypt_log_n: scrypt N = 2^n (r=8, p=1)
   int max_concurrent_hashes = 2;          // auth.max_concurrent_hashes
   int password_min_length = 12;           // auth.password_min_length

@@ -7,6 +7,7 @@
 #include "server/health_handler.h"
 #include "server/metrics.h"
 #include "server/openapi.h"
+#include "server/web_routes.h"
 
 namespace server {
 
@@ -53,6 +54,7 @@ Router::Ptr makeRouter(const Services& services) {
     addTusRoutes(*router, services);
     addOversightRoutes(*router, services);
   }
+  if (services.web) addWebRoutes(*router, services.web);
   if (services.auth) addAuthRoutes(*router, services.auth, services.network);
   return router;
 }

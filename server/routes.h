@@ -26,6 +26,7 @@ class IngestQueue;
 class Metrics;
 class UploadRegistry;
 class ViewTracker;
+class WebAssets;
 
 // Limits on tus uploads (config server.upload_*).
 struct UploadLimits {
@@ -67,6 +68,8 @@ struct Services {
   std::shared_ptr<const CorsPolicy> cors;
   // Counters and gauges for GET /metrics; null: no /metrics route.
   std::shared_ptr<Metrics> metrics;
+  // The web app's files (web_assets.h); null: no web app is served.
+  std::shared_ptr<const WebAssets> web;
   // R4: who may reach recordings, log in and upload (by default: this machine only).
   std::shared_ptr<const NetworkPolicy> network = std::make_shared<NetworkPolicy>(
       *parseCidrList("127.0.0.0/8,::1"), *parseCidrList("127.0.0.0/8,::1"), std::vector<Cidr>{});

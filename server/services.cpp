@@ -9,6 +9,7 @@
 #include "server/network_policy.h"
 #include "server/tus_uploads.h"
 #include "server/view_tracker.h"
+#include "server/web_assets.h"
 
 namespace server {
 namespace {
@@ -50,6 +51,11 @@ storage::Result<Services> makeServices(const Config& config,
       cidrs(config.trusted_proxies, "server.trusted_proxies"));
   if (!config.cors_origins.empty()) {
     services.cors = std::make_shared<CorsPolicy>(splitOrigins(config.cors_origins));
+  }
+  if (!config.web_root.empty()) {
+    auto web = WebAssets::load(config.web_root);
+    if (!web) throw std::invalid_argument("server.web_root: " + web.error());
+    services.web = std::make_shared<const WebAssets>(std::move(*web));
   }
   services.metrics = std::make_shared<Metrics>();
   services.metrics->setSources({
