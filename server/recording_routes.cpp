@@ -109,7 +109,8 @@ class RecordingRoutes {
     const Principal who = recordingsCaller(s_, request);
     const acl::Date today = s_.clock->today();
     Array::Ptr items = new Array;
-    std::vector<storage::RecordingDetails> visible;
+    // Managers see who has access in the list too (the web app's "who has access").
+    std::vector<std::pair<storage::RecordingDetails, bool>> visible;
     unwrap(s_.vault->read([&](storage::Database& db) -> storage::Status {
       auto actor = storage::loadActor(db, who.person);
       if (!actor) return std::unexpected(actor.error());
@@ -125,13 +126,15 @@ class RecordingRoutes {
         }
         auto details = storage::loadRecordingDetails(db, id);
         if (!details) return std::unexpected(details.error());
-        if (*details) visible.push_back(std::move(**details));
+        const bool manager =
+            acl::decide(*actor, acl::Action::kManageParticipants, &**facts, today).allowed();
+        if (*details) visible.emplace_back(std::move(**details), manager);
       }
       return {};
     }));
-    for (const auto& details : visible) {
+    for (const auto& [details, manager] : visible) {
       const std::optional<int> progress = s_.ingest->progress(details.id);
-      items->add(recordingJson({details, today, false, progress, nullptr, nullptr}));
+      items->add(recordingJson({details, today, manager, progress, nullptr, nullptr}));
     }
     Object json;
     json.set("recordings", items);

@@ -16,15 +16,7 @@ cleanup() {
 trap cleanup EXIT
 
 # A recording of at least 60 MB, made once and kept with the other fixtures.
-fixture=$media/e2e_720p_65mb.mp4
-if [[ ! -s $fixture ]]; then
-  echo "making $fixture"
-  ffmpeg -v error -y -f lavfi -i "testsrc2=size=1280x720:rate=25" \
-    -f lavfi -i "sine=frequency=440:sample_rate=48000" -t 65 \
-    -c:v libx264 -preset ultrafast -b:v 8M -maxrate 8M -bufsize 8M -g 50 -pix_fmt yuv420p \
-    -c:a aac -b:a 128k -movflags +faststart "$fixture.tmp.mp4"
-  mv "$fixture.tmp.mp4" "$fixture"
-fi
+fixture=$("$here/make_e2e_fixture.sh" "$media")
 
 cat > "$tmp/lv.properties" <<CONF
 server.port = 0

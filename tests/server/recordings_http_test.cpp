@@ -127,6 +127,13 @@ TEST_F(RecordingsHttpTest, AnUploadPlaysForThoseNamedAndIsNotFoundForOthers) {
   EXPECT_EQ(media->getValue<std::string>("video_codec"), "h264");
   EXPECT_FALSE(json->has("participants")) << "a supervisor without manage sees no people list";
   EXPECT_TRUE(parseObject(get("/api/recordings/" + id, anna_).body)->has("participants"));
+  // The list says who has access to the owner (a manager) and not to the supervisor.
+  const auto owners_list = parseObject(get("/api/recordings", anna_).body)->getArray("recordings");
+  ASSERT_EQ(owners_list->size(), 1u);
+  EXPECT_EQ(owners_list->getObject(0)->getArray("participants")->size(), 1u);
+  const auto bert_list = parseObject(get("/api/recordings", bert_).body)->getArray("recordings");
+  ASSERT_EQ(bert_list->size(), 1u);
+  EXPECT_FALSE(bert_list->getObject(0)->has("participants"));
 
   const auto playlist = get("/api/recordings/" + id + "/playlist.m3u8", bert_);
   ASSERT_EQ(playlist.status, 200);

@@ -33,7 +33,7 @@ async function download(path, filename) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-// `reload` re-fetches the recording and redraws the page.
+// `reload(message)` re-fetches the recording and redraws the page, showing the message.
 export function managePanel(recording, ctx, reload) {
   const base = `/api/recordings/${recording.id}`;
   const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
@@ -41,11 +41,11 @@ export function managePanel(recording, ctx, reload) {
     fill(status);
     try {
       await work();
-      if (done) fill(status, notice('ok', done));
-      await reload();
     } catch (error) {
       fill(status, notice('error', errorText(error)));
+      return;
     }
+    await reload(done);
   };
 
   const rows = recording.participants.map((p) => {

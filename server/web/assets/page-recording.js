@@ -50,7 +50,8 @@ export async function show(main, ctx) {
     player = null;
   };
 
-  const render = async () => {
+  // `flash`: a message about what just happened (shown under the title).
+  const render = async (flash) => {
     let recording;
     try {
       recording = await api('GET', `/api/recordings/${encodeURIComponent(id)}`);
@@ -76,6 +77,7 @@ export async function show(main, ctx) {
       h('details', { class: 'written-purpose' }, h('summary', {}, t('recording_written_purpose')),
         h('p', {}, recording.written_purpose)));
     const sections = [head];
+    if (typeof flash === 'string') sections.push(notice('ok', flash));
     if (recording.status === 'ready') {
       player = createPlayer(recording, ctx.me.display_name);
       sections.push(h('div', { class: 'watch' }, player.node,
@@ -85,7 +87,7 @@ export async function show(main, ctx) {
         h('progress', { max: 100, value: recording.processing_percent ?? 0,
           'aria-label': t('recording_processing') }),
         h('p', {}, t('recording_processing_hint'))));
-      timer = setTimeout(render, 2000);
+      timer = setTimeout(() => render(), 2000);
     } else if (recording.status === 'failed') {
       sections.push(h('section', { class: 'card' }, notice('error', t('recording_failed')),
         h('p', { class: 'failure' }, failureText(recording.failure))));
@@ -94,7 +96,7 @@ export async function show(main, ctx) {
       const limits = await api('GET', '/api/limits');
       uploading = uploadPanel(recording.id, limits, () => {
         uploading = null;
-        render();
+        render(t('upload_done'));
       });
       sections.push(uploading);
     }
