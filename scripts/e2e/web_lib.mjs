@@ -139,6 +139,69 @@ export async function launchBrowser() {
   });
 }
 
+// What a screen reader user or a low-vision user would trip over on the page as shown:
+// a form control or button without an accessible name, or text whose contrast with the
+// background behind it is below WCAG AA (4.5:1; 3:1 for large text). Text over the video
+// (the watermark) is left out: its background is the picture.
+export async function a11yProblems(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    const visible = (el) => el.getClientRects().length > 0 &&
+      getComputedStyle(el).visibility !== 'hidden';
+    const nameOf = (el) => {
+      if (el.getAttribute('aria-label')) return el.getAttribute('aria-label');
+      const by = el.getAttribute('aria-labelledby');
+      if (by) return by.split(' ').map((id) => document.getElementById(id)?.textContent).join(' ');
+      if (el.labels?.length) return [...el.labels].map((l) => l.textContent).join(' ');
+      if (el.tagName === 'BUTTON' || el.tagName === 'A') return el.textContent;
+      return '';
+    };
+    for (const el of document.querySelectorAll('input, select, textarea, button, a[href]')) {
+      if (el.type === 'hidden' || el.closest('[hidden]')) continue;
+      if (el.classList.contains('visually-hidden') && el.type === 'file') {
+        if (!el.labels?.length) problems.push('a file input without a label');
+        continue;
+      }
+      if (!visible(el)) continue;
+      if (!nameOf(el).trim()) problems.push(`<${el.tagName.toLowerCase()}> without a name: ${el.outerHTML.slice(0, 80)}`);
+    }
+    const rgb = (text) => (text.match(/[\d.]+/g) || []).map(Number);
+    const luminance = ([r, g, b]) => {
+      const c = [r, g, b].map((v) => {
+        const x = v / 255;
+        return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    };
+    const background = (el) => {
+      for (let node = el; node; node = node.parentElement) {
+        const [r, g, b, a = 1] = rgb(getComputedStyle(node).backgroundColor);
+        if (a > 0.5) return [r, g, b];
+      }
+      return [255, 255, 255];
+    };
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const seen = new Set();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!node.textContent.trim() || seen.has(el) || el.closest('.player, option, noscript')) continue;
+      seen.add(el);
+      if (!visible(el)) continue;
+      const style = getComputedStyle(el);
+      const fg = rgb(style.color);
+      const [l1, l2] = [luminance(fg), luminance(background(el))].sort((a, b) => b - a);
+      const ratio = (l1 + 0.05) / (l2 + 0.05);
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      const needed = large ? 3 : 4.5;
+      if (ratio < needed * (el.closest('button:disabled') ? 0 : 1)) {
+        problems.push(`contrast ${ratio.toFixed(2)} < ${needed} for "${node.textContent.trim().slice(0, 40)}"`);
+      }
+    }
+    return problems;
+  });
+}
+
 // Screenshots of every page, at laptop size and at phone size, for a person to look at.
 export class Shots {
   constructor(dir) {
@@ -148,6 +211,8 @@ export class Shots {
   }
 
   async take(page, name) {
+    const problems = await a11yProblems(page);
+    check(problems.length === 0, `accessibility on "${name}":\n  ${problems.join('\n  ')}`);
     const laptop = page.viewportSize();
     await page.screenshot({ path: join(this.dir, `${name}-laptop.png`), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
