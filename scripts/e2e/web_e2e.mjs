@@ -408,13 +408,57 @@ try {
 // consent to her guardian's access is recorded.
 async function adminScenario(page, lotte) {
   step('admin: roster import with a bad line');
-  await page.getByRole('heading', { level: 1 }).waitFor();
+  await page.getByRole('heading', { name: nl.admin_title, level: 1 }).waitFor();
+  await page.getByRole('cell', { name: 'Lotte de Vries' }).first().waitFor();
   await shots.take(page, 'admin');
-  throw new Error(`adminScenario not written yet (${lotte.id})`);
+  await page.getByLabel(nl.admin_roster_paste).fill([
+    'external_id,display_name,role,birth_date,guardian_of,left_on',
+    'T-4,Dirk Mol,staff,,,',
+    'L-3,Fenna Bakker,pupil,2031-13-40,,',
+    '',
+  ].join('\n'));
+  await page.getByRole('button', { name: nl.admin_roster_submit, exact: true }).click();
+  const problems = page.getByTestId('roster-problems');
+  await problems.waitFor();
+  const reported = await problems.textContent();
+  check(reported.includes('3') && reported.includes('birth_date'),
+    `the bad line is not reported: ${reported}`);
+  await page.getByText(nl.admin_roster_failed_one).waitFor();
+  await problems.scrollIntoViewIfNeeded();
+  await shots.take(page, 'admin-roster-problem');
+
+  step('admin: consent of the pupil for her guardian\'s access');
+  await page.getByLabel(nl.admin_consent_pupil).selectOption({ label: 'Lotte de Vries (L-1)' });
+  await page.getByLabel(nl.admin_consent_category)
+    .selectOption('guardian_access_recordings');
+  await page.getByLabel(nl.admin_consent_form_date).fill(day(0));
+  await page.getByLabel(nl.admin_consent_given, { exact: true }).check();
+  await page.getByRole('button', { name: nl.admin_consent_submit }).click();
+  await page.getByText(nl.admin_consent_saved.replace('{category}',
+    nl.admin_consent_cat_guardian_access_recordings)).waitFor();
+  check(lotte.id > 0, 'no pupil id');
+  await shots.take(page, 'admin-consent');
 }
 
+// The privacy officer: the audit chain verified, a recording's access history (the
+// supervisor's viewing is in it), the register, a person's export.
 async function privacyScenario(page, id) {
-  await page.getByRole('heading', { level: 1 }).waitFor();
+  step('privacy officer: chain status, access history, register');
+  await page.getByRole('heading', { name: nl.privacy_title, level: 1 }).waitFor();
+  await waitForText(page.getByTestId('chain-status'), nl.privacy_chain_intact);
   await shots.take(page, 'privacy');
-  throw new Error(`privacyScenario not written yet (${id})`);
+  await page.getByLabel(nl.privacy_history_id).fill(id);
+  await page.getByRole('button', { name: nl.privacy_history_submit }).click();
+  const history = page.getByTestId('recording-history');
+  await history.locator('tbody tr').first().waitFor();
+  const entries = await history.locator('tbody tr').count();
+  check(entries >= 3, `the access history has ${entries} entries`);
+  await shots.take(page, 'privacy-history');
+  step('privacy officer: a person\'s export as a JSON download');
+  await page.getByLabel(nl.privacy_export_id).fill('T-2');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: nl.privacy_export_submit, exact: true }).click();
+  const saved = await (await download).path();
+  const exported = JSON.parse(readFileSync(saved, 'utf8'));
+  check(JSON.stringify(exported).includes('Bert Kok'), 'the export is not Bert\'s');
 }

@@ -2,13 +2,14 @@
 // return (openapi.json's ErrorCode) and every media failure reason has a message in both;
 // every t('key') the pages use exists. Usage: node web_i18n_check.mjs REPO_DIR
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-const repo = process.argv[2];
+const repo = resolve(process.argv[2]);
 const assets = join(repo, 'server/web/assets');
-const { strings } = await import(join(assets, 'strings.js'));
-const { oversightStrings } = await import(join(assets, 'strings-oversight.js'));
-const { errorMessages } = await import(join(assets, 'errors.js'));
+const { strings } = await import(pathToFileURL(join(assets, 'strings.js')).href);
+const { oversightStrings } = await import(pathToFileURL(join(assets, 'strings-oversight.js')).href);
+const { errorMessages } = await import(pathToFileURL(join(assets, 'errors.js')).href);
 
 const problems = [];
 const sameKeys = (name, dict) => {
