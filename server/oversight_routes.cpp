@@ -199,6 +199,10 @@ class OversightRoutes {
     form.given = optionalBool(*body, "given", false);
     form.recorded_by = who.person;
     const acl::ConsentConfig config{splitCategories(s_.config.consent_categories)};
+    // The rule's own code (a future date, an unknown category), so the web app can say which.
+    if (auto checked = acl::checkConsentForm(form, config, s_.clock->today()); !checked) {
+      throw denialError(checked.error());
+    }
     auto recorded = storage::recordConsentForm(*s_.vault, form, config, s_.clock->today(),
                                                s_.now(), std::to_string(who.person));
     if (!recorded && recorded.error().code == storage::ErrorCode::kInvalidArgument) {

@@ -65,7 +65,11 @@ TEST_F(OversightHttpTest, ConsentFormsKeepTheirHistory) {
   EXPECT_FALSE(history->getObject(1)->getValue<bool>("given"));
   expectError(postJson("/api/admin/consent", admin_,
                        "{\"pupil_id\":6,\"category\":\"tv\",\"form_date\":\"" + today() + "\"}"),
-              422, "invalid_consent_form");
+              422, "denied_unknown_consent_category");
+  expectError(postJson("/api/admin/consent", admin_,
+                       "{\"pupil_id\":6,\"category\":\"website\",\"form_date\":\"" +
+                           today(1) + "\"}"),
+              422, "denied_consent_form_in_future");
   expectError(postJson("/api/admin/consent", admin_,
                        "{\"pupil_id\":1,\"category\":\"website\",\"form_date\":\"" + today() + "\"}"),
               404, "unknown_person");
