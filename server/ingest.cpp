@@ -2,6 +2,7 @@
 
 #include "media/poster.h"
 #include "media/transcode.h"
+#include "server/pipelined_sink.h"
 
 namespace server {
 namespace {
@@ -18,18 +19,6 @@ class UploadSource final : public media::ByteSource {
 
  private:
   std::unique_ptr<storage::UploadLogReader> reader_;
-};
-
-// The finished-object writer, encrypting segment by segment as libav writes.
-class ObjectSink final : public media::ByteSink {
- public:
-  explicit ObjectSink(storage::ObjectWriter& writer) : writer_(writer) {}
-  bool write(std::span<const std::uint8_t> data) noexcept override {
-    return writer_.append(data).has_value();
-  }
-
- private:
-  storage::ObjectWriter& writer_;
 };
 
 storage::StoredMedia toStored(const storage::Id& object, std::uint64_t size,
@@ -106,7 +95,13 @@ storage::Result<IngestOutcome> ingestUpload(storage::Vault& vault, const storage
   auto object = vault.startObject(recording);
   if (!object) return std::unexpected(object.error());
   UploadSource source(std::move(*reader));
-  ObjectSink sink(*object->writer);
+  // Encrypting and writing the object run on a second thread beside the remuxer.
+  std::optional<storage::Error> write_error;
+  PipelinedSink sink([&writer = *object->writer, &write_error](std::span<const std::uint8_t> b) {
+    auto appended = writer.append(b);
+    if (!appended) write_error = appended.error();
+    return appended.has_value();
+  });
   media::TranscodeOptions options;
   options.fragment_s = settings.fragment_s;
   options.x264_preset = settings.x264_preset;
@@ -115,9 +110,16 @@ storage::Result<IngestOutcome> ingestUpload(storage::Vault& vault, const storage
   options.threads = settings.threads;
   options.progress = progress;
   auto remuxed = media::makePlayable(source, sink, settings.limits, options);
+  // The worker is done with the writer after this, whatever happened.
+  const bool drained = sink.finish();
   if (!remuxed) {
     object->writer.reset();  // unpublished: its temporary file goes
     return refuse(std::string(media::errorCodeName(remuxed.error().code)), remuxed.error().message);
+  }
+  if (!drained) {
+    object->writer.reset();
+    return std::unexpected(write_error.value_or(
+        storage::Error{storage::ErrorCode::kIo, "writing the playable object failed"}));
   }
   auto written = object->writer->finish();
   if (!written) return std::unexpected(written.error());
