@@ -11,6 +11,8 @@ import {
 } from './web_lib.mjs';
 
 const [binDir, webDir, fixture, smallFixture, outDir] = process.argv.slice(2);
+// The school's calendar, in the browser (newContext below) and here.
+process.env.TZ = 'Europe/Amsterdam';
 const nl = text.nl;
 const en = text.en;
 const day = (plus) => {
@@ -60,7 +62,9 @@ class Api extends Session {
 
 const openPages = [];
 async function person(viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport, baseURL: base });
+  const context = await browser.newContext({
+    viewport, baseURL: base, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam',
+  });
   const page = await context.newPage();
   openPages.push(page);
   page.setDefaultTimeout(15000);
