@@ -5,6 +5,7 @@
 
 #include "media/fmp4_writer.h"
 #include "media/input.h"
+#include "media/background_check.h"
 #include "media/payload_check.h"
 #include "media/steps.h"
 
@@ -156,6 +157,9 @@ Result<RemuxResult> remuxOpened(Described& described, ByteSink& sink,
     }
   }
   LV_MEDIA_TRY((*writer)->writeHeader());
+  // From here the check runs beside the copy.
+  auto background = BackgroundCheck::create(std::move(*check));
+  if (!background) return std::unexpected(background.error());
 
   internal::PacketPtr packet(av_packet_alloc());
   if (!packet) return fail(ErrorCode::kInternal, "out of memory");
@@ -170,7 +174,7 @@ Result<RemuxResult> remuxOpened(Described& described, ByteSink& sink,
       const int read = av_read_frame(&in, packet.get());
       if (read == AVERROR_EOF) break;
       if (read < 0) return std::unexpected(avError(read, "reading the recording"));
-      if (auto checked = (*check)->check(*packet); !checked) {
+      if (auto checked = (*background)->check(*packet); !checked) {
         av_packet_unref(packet.get());
         return std::unexpected(checked.error());
       }
@@ -192,7 +196,7 @@ Result<RemuxResult> remuxOpened(Described& described, ByteSink& sink,
       if (percent != reported) options.progress(reported = percent);
     }
   }
-  LV_MEDIA_TRY((*check)->finish());
+  LV_MEDIA_TRY((*background)->finish());
   auto index = (*writer)->finish();
   if (!index) return std::unexpected(index.error());
   if (options.progress) options.progress(100);

@@ -112,14 +112,15 @@ storage::Result<IngestOutcome> ingestUpload(storage::Vault& vault, const storage
   auto remuxed = media::makePlayable(source, sink, settings.limits, options);
   // The worker is done with the writer after this, whatever happened.
   const bool drained = sink.finish();
-  if (!remuxed) {
-    object->writer.reset();  // unpublished: its temporary file goes
-    return refuse(std::string(media::errorCodeName(remuxed.error().code)), remuxed.error().message);
-  }
   if (!drained) {
+    // Our disk failed, not the file: keep the upload (a retry may succeed) and say so.
     object->writer.reset();
     return std::unexpected(write_error.value_or(
         storage::Error{storage::ErrorCode::kIo, "writing the playable object failed"}));
+  }
+  if (!remuxed) {
+    object->writer.reset();  // unpublished: its temporary file goes
+    return refuse(std::string(media::errorCodeName(remuxed.error().code)), remuxed.error().message);
   }
   auto written = object->writer->finish();
   if (!written) return std::unexpected(written.error());

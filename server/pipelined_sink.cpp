@@ -8,9 +8,10 @@ namespace server {
 PipelinedSink::PipelinedSink(Consumer consumer, std::size_t block_bytes, std::size_t depth)
     : consumer_(std::move(consumer)),
       block_bytes_(std::max<std::size_t>(block_bytes, 1)),
-      depth_(std::max<std::size_t>(depth, 1)),
-      worker_([this] { run(); }) {
+      depth_(std::max<std::size_t>(depth, 1)) {
+  // Everything that can throw happens before the worker exists.
   filling_.reserve(block_bytes_);
+  worker_ = std::jthread([this] { run(); });
 }
 
 PipelinedSink::~PipelinedSink() {
@@ -52,23 +53,27 @@ void PipelinedSink::run() {
 }
 
 bool PipelinedSink::handOver() noexcept {
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return failed_ || queued_.size() < depth_; });
-  if (failed_) return false;
-  queued_.push_back(std::move(filling_));
-  if (!spare_.empty()) {
-    filling_ = std::move(spare_.back());
-    spare_.pop_back();
-  } else {
-    filling_ = {};
+  std::vector<std::uint8_t> next;
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return failed_ || queued_.size() < depth_; });
+    if (failed_) return false;
+    if (!spare_.empty()) {
+      next = std::move(spare_.back());
+      spare_.pop_back();
+    }
   }
-  lock.unlock();
-  changed_.notify_all();
+  // The next block is ready before this one is handed over, so a failed allocation leaves
+  // nothing half done.
   try {
-    filling_.reserve(block_bytes_);
+    next.reserve(block_bytes_);
+    std::lock_guard lock(mutex_);
+    queued_.push_back(std::move(filling_));
   } catch (...) {
     return false;
   }
+  filling_ = std::move(next);
+  changed_.notify_all();
   return true;
 }
 
@@ -85,10 +90,12 @@ bool PipelinedSink::write(std::span<const std::uint8_t> data) noexcept {
 }
 
 bool PipelinedSink::finish() noexcept {
-  if (!filling_.empty() && !handOver()) return false;
+  bool ok = filling_.empty() || handOver();
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return failed_ || (queued_.empty() && !busy_); });
-  const bool ok = !failed_;
+  // Always until the worker holds nothing: after finish() the consumer's objects may go.
+  if (!ok) queued_.clear();
+  changed_.wait(lock, [&] { return queued_.empty() && !busy_; });
+  ok = ok && !failed_;
   closing_ = true;
   lock.unlock();
   changed_.notify_all();

@@ -51,7 +51,7 @@ class PipelinedSink final : public media::ByteSink {
   bool busy_ = false;                             // the worker holds a block; guarded
   bool failed_ = false;                           // guarded
   bool closing_ = false;                          // guarded
-  std::jthread worker_;                           // last: starts after the rest exists
+  std::jthread worker_;  // started last, in the constructor's body
 };
 
 }  // namespace server

@@ -74,7 +74,11 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     // Without TCP_NODELAY the last partial segment of a response waits for the client's
     // delayed ACK (Nagle): 40-200 ms on Linux. nginx sets it on keep-alive connections too.
     if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request)) {
-      impl->socket().setNoDelay(true);
+      try {
+        impl->socket().setNoDelay(true);
+      } catch (const Poco::Exception&) {
+        // A connection already reset: the response fails on its own.
+      }
     }
     setSecurityHeaders(response, request.secure());
     handle(request, response);

@@ -78,7 +78,9 @@ std::expected<WebAssets, std::string> WebAssets::load(const std::string& web_roo
        it.increment(ec)) {
     const std::string name = it->path().filename().string();
     const std::string_view type = contentType(name);
-    if (!it->is_regular_file() || !plainName(name) || type.empty()) {
+    // symlink_status: a link is refused, not followed (it could point anywhere).
+    if (!std::filesystem::is_regular_file(it->symlink_status()) || !plainName(name) ||
+        type.empty()) {
       return std::unexpected(it->path().string() +
                              ": not a plain file with a known extension in assets/");
     }

@@ -101,6 +101,12 @@ TEST_F(WebRoutesTest, LoadRefusesWhatItCannotServeSafely) {
   EXPECT_NE(unknown.error().find("run.sh"), std::string::npos) << unknown.error();
   std::filesystem::remove(dir_.file("web/assets/run.sh"));
 
+  std::filesystem::create_symlink(dir_.file("secret.txt"), dir_.file("web/assets/link.txt"));
+  auto linked = WebAssets::load(dir_.file("web"));
+  ASSERT_FALSE(linked.has_value());
+  EXPECT_NE(linked.error().find("link.txt"), std::string::npos) << linked.error();
+  std::filesystem::remove(dir_.file("web/assets/link.txt"));
+
   write(dir_.file("web/assets/big.js"), std::string(WebAssets::kMaxTotalBytes, 'x'));
   auto big = WebAssets::load(dir_.file("web"));
   ASSERT_FALSE(big.has_value());
