@@ -86,6 +86,9 @@ class OversightRoutes {
     caps->set("student_support_days", s_.caps.student_support_days);
     json.set("purpose_caps", caps);
     json.set("upload_expire_s", s_.uploads.expire_s);
+    // The school's calendar, not the browser's: the date fields count from here.
+    json.set("today", acl::formatDate(s_.clock->today()));
+    json.set("time_zone", s_.config.time_zone);
     sendObject(response, json);
   }
 

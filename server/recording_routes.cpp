@@ -266,6 +266,9 @@ class RecordingRoutes {
   Object::Ptr detailJson(const Principal& who, const storage::Id& id, acl::Date today) {
     std::optional<storage::RecordingDetails> details;
     bool manager = false;
+    // What the caller may do here, so the web app offers only what will work.
+    Array::Ptr my_rights = new Array;
+    bool may_request_erasure = false;
     unwrap(s_.vault->read([&](storage::Database& db) -> storage::Status {
       auto loaded = storage::loadRecordingDetails(db, id);
       if (!loaded) return std::unexpected(loaded.error());
@@ -273,8 +276,17 @@ class RecordingRoutes {
       auto actor = storage::loadActor(db, who.person);
       auto facts = storage::loadRecordingFacts(db, id, today);
       if (actor && facts && *facts) {
-        manager =
-            acl::decide(*actor, acl::Action::kManageParticipants, &**facts, today).allowed();
+        const auto may = [&](acl::Action action) {
+          return acl::decide(*actor, action, &**facts, today).allowed();
+        };
+        manager = may(acl::Action::kManageParticipants);
+        if (may(acl::Action::kViewMedia)) my_rights->add("view");
+        if (may(acl::Action::kComment)) my_rights->add("comment");
+        if (manager) my_rights->add("manage");
+        // The rights holder of R14 (storage::requestErasure decides the same way).
+        const auto& subject = (*facts)->subject;
+        may_request_erasure = subject && (subject->id == who.person ||
+                                          acl::isGuardianOf(*actor, subject->id));
       }
       return {};
     }));
@@ -282,8 +294,11 @@ class RecordingRoutes {
     std::optional<storage::StoredMedia> media;
     if (details->status == acl::RecordingStatus::kReady) media = unwrap(s_.vault->media(id));
     const auto failure = unwrap(s_.vault->ingestFailure(id));
-    return recordingJson({*details, today, manager, s_.ingest->progress(id),
-                          media ? &*media : nullptr, failure ? &*failure : nullptr});
+    Object::Ptr json = recordingJson({*details, today, manager, s_.ingest->progress(id),
+                                      media ? &*media : nullptr, failure ? &*failure : nullptr});
+    json->set("my_rights", my_rights);
+    json->set("may_request_erasure", may_request_erasure);
+    return json;
   }
 
   Services s_;

@@ -126,6 +126,8 @@ TEST_F(OversightHttpTest, LimitsTellTheWebAppWhatItMayUpload) {
   EXPECT_EQ(limits->getValue<std::uint64_t>("upload_max_bytes"), 8192ULL << 20);
   EXPECT_EQ(limits->getValue<std::uint64_t>("quota_left_bytes"), 65536ULL << 20);
   EXPECT_EQ(limits->getObject("purpose_caps")->getValue<int>("teacher_training_days"), 180);
+  EXPECT_EQ(limits->getValue<std::string>("today"), today());
+  EXPECT_EQ(limits->getValue<std::string>("time_zone"), config_.time_zone);
   expectError(get("/api/limits", Client{}), 401, "not_authenticated");
 }
 

@@ -127,6 +127,16 @@ TEST_F(RecordingsHttpTest, AnUploadPlaysForThoseNamedAndIsNotFoundForOthers) {
   EXPECT_EQ(media->getValue<std::string>("video_codec"), "h264");
   EXPECT_FALSE(json->has("participants")) << "a supervisor without manage sees no people list";
   EXPECT_TRUE(parseObject(get("/api/recordings/" + id, anna_).body)->has("participants"));
+  // What each may do, so the web app offers only that.
+  const auto rights = [](const Poco::JSON::Object::Ptr& o) {
+    std::string all;
+    const auto list = o->getArray("my_rights");
+    for (unsigned i = 0; i < list->size(); ++i) all += list->getElement<std::string>(i) + ";";
+    return all;
+  };
+  EXPECT_EQ(rights(json), "view;comment;");
+  EXPECT_EQ(rights(parseObject(get("/api/recordings/" + id, anna_).body)), "view;comment;manage;");
+  EXPECT_FALSE(json->getValue<bool>("may_request_erasure"));
   // The list says who has access to the owner (a manager) and not to the supervisor.
   const auto owners_list = parseObject(get("/api/recordings", anna_).body)->getArray("recordings");
   ASSERT_EQ(owners_list->size(), 1u);
