@@ -27,6 +27,10 @@ export function setSessionProblemHandler(fn) {
 }
 const kSessionProblems = ['not_authenticated', 'password_change_required',
   'totp_enrollment_required'];
+// For requests made outside api() (tus uploads): report a session problem the same way.
+export function reportSessionProblem(code) {
+  if (kSessionProblems.includes(code)) onSessionProblem(code);
+}
 
 // api('POST', '/api/recordings', {...}) -> parsed JSON (or null for 204).
 // `options.raw`: send the body as is with options.contentType; `options.text`: return text.

@@ -98,16 +98,35 @@ export function formatDate(iso, lang) {
   });
 }
 
+// The school's calendar (from /api/limits): its date today and its time zone, so dates and
+// times read the same on every device whatever its clock says.
+let schoolTimeZone;
+let schoolToday;
+let learnedAt = 0;
+export function setSchoolCalendar(today, zone) {
+  schoolToday = today;
+  schoolTimeZone = zone || undefined;
+  learnedAt = Date.now();
+}
+
 export function formatTimestamp(unixSeconds, lang) {
   return new Date(unixSeconds * 1000).toLocaleString(lang, {
-    dateStyle: 'medium', timeStyle: 'short',
+    dateStyle: 'medium', timeStyle: 'short', timeZone: schoolTimeZone,
   });
 }
 
-// Today as YYYY-MM-DD in the browser's calendar, plus `days`.
+// "2026-11-23" + 7 -> "2026-11-30": calendar arithmetic on the school's dates (the service's
+// `today`), never the browser's clock.
+export function addDays(iso, days) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+// The school's date today plus `days` (the browser's own date until the service has said).
 export function isoDay(days = 0) {
+  if (schoolToday && Date.now() - learnedAt < 3600 * 1000) return addDays(schoolToday, days);
   const now = new Date();
-  now.setDate(now.getDate() + days);
   const pad = (n) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  const local = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  return addDays(local, days);
 }

@@ -5,7 +5,8 @@ import { api } from './api.js';
 import { field, fill, formatClock, h, notice, uid } from './dom.js';
 import { errorText, t } from './i18n.js';
 
-export function feedbackPanel(recording, player, me) {
+// `canComment`: the form is shown only to someone with the comment right.
+export function feedbackPanel(recording, player, canComment) {
   const base = `/api/recordings/${recording.id}/comments`;
   const list = h('ol', { class: 'comments', 'aria-live': 'polite' });
   const text = h('textarea', { rows: 3, maxlength: 4000 });
@@ -75,5 +76,5 @@ export function feedbackPanel(recording, player, me) {
   });
   load();
   return h('section', { class: 'card feedback', 'aria-labelledby': 'feedback-h' },
-    h('h2', { id: 'feedback-h' }, t('feedback_title')), list, form);
+    h('h2', { id: 'feedback-h' }, t('feedback_title')), list, canComment ? form : null);
 }

@@ -24,9 +24,10 @@ export function statusLabel(recording) {
   return t(`status_${recording.status}`);
 }
 
-// "nog 12 dagen" / "vandaag" / "morgen"
+// days_left counts today: 1 means today is the last day, 0 or less that the end date has
+// passed and the next sweep deletes it.
 export function daysLeftLabel(days) {
-  if (days <= 0) return t('days_left_today');
-  if (days === 1) return t('days_left_one');
+  if (days <= 0) return t('days_left_due');
+  if (days === 1) return t('days_left_today');
   return t('days_left', { n: days });
 }

@@ -2,8 +2,8 @@
 // switch, and a hash router (#/path) that shows one page at a time. Each page module
 // exports show(main, ctx) and may return a cleanup function (stop timers, destroy players).
 import { api, setCsrfToken, setSessionProblemHandler } from './api.js';
-import { fill, h } from './dom.js';
-import { lang, setLang, t } from './i18n.js';
+import { fill, h, setSchoolCalendar } from './dom.js';
+import { errorText, lang, setLang, t } from './i18n.js';
 
 const pages = {
   login: () => import('./page-login.js'),
@@ -15,7 +15,8 @@ const pages = {
   privacy: () => import('./page-privacy.js'),
 };
 
-const state = { me: null, cleanup: null };
+// `generation` counts navigations: a page whose generation is past stops touching the DOM.
+const state = { me: null, cleanup: null, generation: 0, returnTo: null };
 
 function roles() {
   return state.me?.roles || [];
@@ -39,6 +40,9 @@ async function loadMe() {
   try {
     state.me = await api('GET', '/api/me', undefined, { quiet: true });
     setCsrfToken(state.me.csrf_token);
+    api('GET', '/api/limits', undefined, { quiet: true })
+      .then((limits) => setSchoolCalendar(limits.today, limits.time_zone))
+      .catch(() => {});  // outside the upload network: the browser's calendar it is
   } catch (error) {
     state.me = null;
     setCsrfToken('');
@@ -53,6 +57,7 @@ function navLink(hash, label, current) {
 
 function renderHeader(page) {
   const top = document.getElementById('top');
+  document.querySelector('.skip').textContent = t('skip_to_content');
   const switchTo = lang() === 'nl' ? 'en' : 'nl';
   const languageButton = h('button', {
     type: 'button', class: 'link-button', lang: switchTo,
@@ -85,6 +90,8 @@ function renderHeader(page) {
 }
 
 async function route() {
+  const generation = ++state.generation;
+  const alive = () => generation === state.generation;
   document.documentElement.lang = lang();
   if (state.cleanup) {
     try { state.cleanup(); } catch { /* a page's cleanup must not stop navigation */ }
@@ -92,28 +99,47 @@ async function route() {
   }
   let { page, params } = parseHash();
   if (!state.me && page !== 'login') await loadMe().catch(() => null);
-  if (!state.me) page = 'login';
+  if (!alive()) return;
+  if (!state.me) {
+    // Back to where the person was going after logging in.
+    if (page !== 'login' && location.hash) state.returnTo = location.hash;
+    page = 'login';
+  }
   else if (state.me.must_change_password && page !== 'account') page = 'account';
   else if (page === 'login') page = 'recordings';
   renderHeader(page);
   const main = document.getElementById('main');
   fill(main, h('p', { class: 'loading' }, t('loading')));
   const module = await pages[page]();
+  if (!alive()) return;
   const ctx = {
     me: state.me,
     params,
     go,
+    // False once the person has gone to another page: check it after every await.
+    alive,
+    returnTo: () => {
+      const to = state.returnTo;
+      state.returnTo = null;
+      return to && !to.startsWith('#/login') ? to : '#/';
+    },
     // After login, logout or a password change: fetch /api/me again and re-render.
     async refreshMe(next) {
       await loadMe();
       go(next || '#/');
     },
   };
+  let cleanup = null;
   try {
-    state.cleanup = (await module.show(main, ctx)) || null;
+    cleanup = (await module.show(main, ctx)) || null;
   } catch (error) {
-    fill(main, h('p', { class: 'notice error', role: 'alert' }, String(error?.message || error)));
+    if (alive()) fill(main, h('p', { class: 'notice error', role: 'alert' }, errorText(error)));
   }
+  if (!alive()) {
+    if (cleanup) cleanup();
+    return;
+  }
+  state.cleanup = cleanup;
   document.title = `${main.querySelector('h1')?.textContent || ''} · LessonVault`;
   if (!main.contains(document.activeElement)) main.focus({ preventScroll: true });
 }
@@ -121,10 +147,18 @@ async function route() {
 setSessionProblemHandler((code) => {
   if (code === 'not_authenticated') {
     state.me = null;
-    if (parseHash().page !== 'login') go('#/login');
+    if (parseHash().page !== 'login') {
+      state.returnTo = location.hash;
+      go('#/login');
+    }
   } else if (parseHash().page !== 'account') {
     go('#/account');
   }
+});
+// The skip link moves focus; following its #main would be a navigation in a hash router.
+document.querySelector('.skip').addEventListener('click', (event) => {
+  event.preventDefault();
+  document.getElementById('main').focus();
 });
 window.addEventListener('hashchange', route);
 route();

@@ -2,7 +2,7 @@
 // access and until when, the end date (within the purpose's cap, with a reason), ending
 // the purpose now, the feedback export, and erasure requests from rights holders (R14).
 import { api } from './api.js';
-import { field, fill, formatDate, formatTimestamp, h, isoDay, notice } from './dom.js';
+import { addDays, field, fill, formatDate, formatTimestamp, h, isoDay, notice } from './dom.js';
 import { errorText, lang, t } from './i18n.js';
 import { participantEditor, personSearch } from './participants.js';
 import { relationLabel, rightsLabel } from './labels.js';
@@ -34,7 +34,8 @@ async function download(path, filename) {
 }
 
 // `reload(message)` re-fetches the recording and redraws the page, showing the message.
-export function managePanel(recording, ctx, reload) {
+// `limits` (/api/limits) bounds the new end date: the purpose's cap counts from creation.
+export function managePanel(recording, ctx, reload, limits) {
   const base = `/api/recordings/${recording.id}`;
   const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
   const act = async (work, done) => {
@@ -85,10 +86,15 @@ export function managePanel(recording, ctx, reload) {
         t('manage_added', { name: person.name })) }, t('people_add')));
   }, () => [recording.owner?.id, ...recording.participants.map((p) => p.person_id)]);
 
-  const newEnd = h('input', { type: 'date', min: isoDay(0), value: recording.purpose_end });
+  const capDays = recording.purpose === 'teacher_training'
+    ? limits.purpose_caps.teacher_training_days : limits.purpose_caps.student_support_days;
+  const newEnd = h('input', { type: 'date', min: isoDay(0), value: recording.purpose_end,
+    max: addDays(recording.created_on, capDays) });
   const reason = h('input', { maxlength: 2000 });
   const endForm = h('form', { class: 'inline-form', novalidate: true },
-    field(t('manage_new_end'), newEnd), field(t('manage_reason'), reason, t('manage_reason_hint')),
+    field(t('manage_new_end'), newEnd, t('manage_new_end_hint', {
+      date: formatDate(addDays(recording.created_on, capDays), lang()) })),
+    field(t('manage_reason'), reason, t('manage_reason_hint')),
     h('button', { type: 'submit' }, t('manage_change_end')));
   endForm.addEventListener('submit', (event) => {
     event.preventDefault();

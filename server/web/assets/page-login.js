@@ -34,7 +34,7 @@ export async function show(main, ctx) {
       const body = { username: username.value.trim(), password: password.value };
       if (!totpField.hidden && totp.value) body.totp = totp.value.trim();
       await api('POST', '/api/login', body, { quiet: true });
-      await ctx.refreshMe('#/');
+      await ctx.refreshMe(ctx.returnTo());
     } catch (error) {
       if (error instanceof ApiError && error.code === 'totp_required' && totpField.hidden) {
         totpField.hidden = false;

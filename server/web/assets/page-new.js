@@ -77,7 +77,9 @@ export async function show(main, ctx) {
     const days = value === 'teacher_training' ? limits.purpose_caps.teacher_training_days
       : limits.purpose_caps.student_support_days;
     end.max = isoDay(days);
-    if (!end.value || end.value > end.max) end.value = end.max;
+    // No default: the recording is kept only as long as its purpose needs (R5), so the person
+    // chooses; the field only refuses what the cap refuses.
+    if (end.value > end.max) end.value = end.max;
     endHint.textContent = t('new_end_hint', { days, date: formatDate(end.max, lang()) });
     // Relations depend on the purpose: rebuild the editors, keeping the people.
     for (const entry of chosen.values()) {
@@ -138,11 +140,18 @@ export async function show(main, ctx) {
     submit.disabled = true;
     try {
       const created = await api('POST', '/api/recordings', body);
-      showUploadStep(main, ctx, created, limits);
+      if (ctx.alive()) stopUpload = showUploadStep(main, ctx, created, limits);
     } catch (error) {
-      const message = errorText(error);
+      let message = errorText(error);
       if (kNameCodes.includes(error.code)) {
-        const where = /description/i.test(error.message) ? descriptionField : titleField;
+        // The service names the words after ": " in its message; show them on the field
+        // that holds them.
+        const words = (error.message.split(': ')[1] || '').split(',').map((w) => w.trim())
+          .filter(Boolean);
+        if (words.length) message += ` ${t('new_names_found', { words: words.join(', ') })}`;
+        const inText = (text) => words.some((w) => text.toLowerCase().includes(w.toLowerCase()));
+        const where = inText(description.value) && !inText(title.value)
+          ? descriptionField : titleField;
         where.showError(message);
         if (error.code === 'denied_name_needs_confirmation') confirmRow.hidden = false;
         (where === titleField ? title : description).focus();
@@ -158,6 +167,8 @@ export async function show(main, ctx) {
   });
   fill(main, form);
   title.focus();
+  let stopUpload = null;
+  return () => stopUpload?.();
 }
 
 // Step 2: the recording exists; now its file.
@@ -177,4 +188,5 @@ function showUploadStep(main, ctx, created, limits) {
     panel, next);
   history.replaceState(null, '', `#/r/${created.id}`);
   panel.querySelector('input[type=file]')?.focus();
+  return panel.stop;
 }

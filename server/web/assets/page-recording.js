@@ -43,8 +43,9 @@ export async function show(main, ctx) {
   const id = ctx.params.id;
   let player = null;
   let timer = null;
-  let uploading = null;
-  const cleanup = () => {
+  let uploading = null;  // the upload panel, kept across redraws while it sends
+  let limits = null;
+  const stopPlayback = () => {
     clearTimeout(timer);
     player?.destroy();
     player = null;
@@ -55,33 +56,24 @@ export async function show(main, ctx) {
     let recording;
     try {
       recording = await api('GET', `/api/recordings/${encodeURIComponent(id)}`);
+      limits ??= await api('GET', '/api/limits');
     } catch (error) {
-      cleanup();
+      if (!ctx.alive()) return;
+      stopPlayback();
       if (error.status === 404) notFound(main);
       else fill(main, notice('error', errorText(error)));
       return;
     }
-    // An upload under way keeps its panel (and its progress) across refreshes.
-    if (uploading && recording.status === 'uploading') return;
-    cleanup();
+    if (!ctx.alive()) return;
+    stopPlayback();
+    const rights = recording.my_rights || [];
     const isOwner = recording.owner?.id === ctx.me.person_id;
-    const head = h('div', { class: 'recording-title' },
-      h('h1', {}, recording.title),
-      h('p', { class: 'meta' }, purposeLabel(recording.purpose), ' · ',
-        h('span', { class: `badge status-${recording.status}`, dataset: { testid: 'status' } },
-          statusLabel(recording))),
-      h('p', { class: recording.ending_soon ? 'deletion ending-soon' : 'deletion' },
-        t('list_deleted_on', { date: formatDate(recording.deleted_on, lang()) }),
-        ` (${daysLeftLabel(recording.days_left)})`),
-      recording.description ? h('p', { class: 'description' }, recording.description) : null,
-      h('details', { class: 'written-purpose' }, h('summary', {}, t('recording_written_purpose')),
-        h('p', {}, recording.written_purpose)));
-    const sections = [head];
+    const sections = [heading(recording)];
     if (typeof flash === 'string') sections.push(notice('ok', flash));
-    if (recording.status === 'ready') {
+    if (recording.status === 'ready' && rights.includes('view')) {
       player = createPlayer(recording, ctx.me.display_name);
       sections.push(h('div', { class: 'watch' }, player.node,
-        feedbackPanel(recording, player)));
+        feedbackPanel(recording, player, rights.includes('comment'))));
     } else if (recording.status === 'processing') {
       sections.push(h('section', { class: 'card' }, h('h2', {}, t('recording_processing')),
         h('progress', { max: 100, value: recording.processing_percent ?? 0,
@@ -93,23 +85,33 @@ export async function show(main, ctx) {
         h('p', { class: 'failure' }, failureText(recording.failure))));
     }
     if (isOwner && (recording.status === 'uploading' || recording.status === 'failed')) {
-      const limits = await api('GET', '/api/limits');
-      uploading = uploadPanel(recording.id, limits, () => {
+      uploading ??= uploadPanel(recording.id, limits, () => {
         uploading = null;
-        render(t('upload_done'));
+        if (ctx.alive()) render(t('upload_done'));
       });
       sections.push(uploading);
     }
-    if (recording.participants) sections.push(managePanel(recording, ctx, render));
-    const roles = ctx.me.roles;
-    if (!isOwner && (roles.includes('guardian') || roles.includes('pupil'))) {
-      sections.push(erasureRequest(recording));
-    }
+    if (recording.participants) sections.push(managePanel(recording, ctx, render, limits));
+    if (recording.may_request_erasure && !isOwner) sections.push(erasureRequest(recording));
     fill(main, sections);
   };
   await render();
   return () => {
-    cleanup();
+    stopPlayback();
     uploading?.stop();
   };
+}
+
+function heading(recording) {
+  return h('div', { class: 'recording-title' },
+    h('h1', {}, recording.title),
+    h('p', { class: 'meta' }, purposeLabel(recording.purpose), ' · ',
+      h('span', { class: `badge status-${recording.status}`, dataset: { testid: 'status' } },
+        statusLabel(recording))),
+    h('p', { class: recording.ending_soon ? 'deletion ending-soon' : 'deletion' },
+      t('list_deleted_on', { date: formatDate(recording.deleted_on, lang()) }),
+      ` (${daysLeftLabel(recording.days_left)})`),
+    recording.description ? h('p', { class: 'description' }, recording.description) : null,
+    h('details', { class: 'written-purpose' }, h('summary', {}, t('recording_written_purpose')),
+      h('p', {}, recording.written_purpose)));
 }

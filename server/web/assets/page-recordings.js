@@ -33,7 +33,7 @@ function item(recording) {
 }
 
 export async function show(main, ctx) {
-  const list = h('ul', { class: 'recordings', 'aria-live': 'polite' });
+  const list = h('ul', { class: 'recordings' });
   const staff = ctx.me.roles.includes('staff');
   fill(main,
     h('div', { class: 'page-head' },
@@ -46,9 +46,10 @@ export async function show(main, ctx) {
     try {
       answer = await api('GET', '/api/recordings');
     } catch (error) {
-      fill(list, h('li', {}, notice('error', errorText(error))));
+      if (ctx.alive()) fill(list, h('li', {}, notice('error', errorText(error))));
       return;
     }
+    if (!ctx.alive()) return;
     const recordings = answer.recordings.slice().sort((a, b) => a.days_left - b.days_left);
     if (recordings.length === 0) {
       fill(list, h('li', { class: 'empty' }, staff ? t('list_empty_staff') : t('list_empty')));

@@ -3,7 +3,7 @@
 // left, pause and resume. tus-js-client remembers the upload's URL in this browser
 // (localStorage, keyed by the file's name, size and date), so after a reload or a lost
 // connection choosing the same file again continues where the service stopped.
-import { getCsrfToken } from './api.js';
+import { getCsrfToken, reportSessionProblem } from './api.js';
 import { fill, formatBytes, formatClock, h, notice } from './dom.js';
 import { errorText, lang, t } from './i18n.js';
 
@@ -30,6 +30,7 @@ class RateMeter {
 }
 
 function tusErrorCode(error) {
+  if (error?.originalResponse?.getStatus?.() === 401) return 'not_authenticated';
   // tus-js-client wraps the response; our body is {"error":{"code":...}}.
   try {
     const body = error?.originalResponse?.getBody?.();
@@ -63,7 +64,27 @@ export function uploadPanel(recordingId, limits, onDone) {
 
   let upload = null;
   let paused = false;
+  let sending = false;
   const meter = new RateMeter();
+  // Closing the tab while bytes are on their way: the browser asks first (tus keeps the place).
+  const warnOnLeave = (event) => {
+    if (!sending) return;
+    event.preventDefault();
+    event.returnValue = '';
+  };
+  // Back online after a lost connection: go on without waiting for a click.
+  const onOnline = () => {
+    if (upload && paused && !sending) resume();
+  };
+  window.addEventListener('beforeunload', warnOnLeave);
+  window.addEventListener('online', onOnline);
+  const resume = () => {
+    paused = false;
+    sending = true;
+    pauseButton.textContent = t('upload_pause');
+    fill(status);
+    upload.start();
+  };
 
   const showProgress = (sent, total) => {
     const pct = total > 0 ? Math.floor((sent * 100) / total) : 0;
@@ -98,21 +119,29 @@ export function uploadPanel(recordingId, limits, onDone) {
       return;
     }
     zone.hidden = true;
+    input.disabled = true;  // one file per recording; the panel now shows its progress
     progressBox.hidden = false;
     upload = new window.tus.Upload(file, {
       endpoint: '/files',
       chunkSize: kChunkBytes,
       retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
       removeFingerprintOnSuccess: true,
-      metadata: { recording_id: recordingId, filename: file.name, filetype: file.type },
-      headers: { 'X-CSRF-Token': getCsrfToken() },
+      // No file name: tus-js-client keeps the metadata in localStorage until the upload ends,
+      // and a lesson's file name may name a pupil. The service does not need it.
+      metadata: { recording_id: recordingId, filetype: file.type },
+      // The token of the session as it is now (a new login gives a new one).
+      onBeforeRequest: (request) => request.setHeader('X-CSRF-Token', getCsrfToken()),
       onProgress: showProgress,
       onError: (error) => {
-        fill(status, notice('error', errorText({ code: tusErrorCode(error) })));
+        const code = tusErrorCode(error);
+        fill(status, notice('error', errorText({ code })));
         pauseButton.textContent = t('upload_retry');
         paused = true;
+        sending = false;
+        reportSessionProblem(code);
       },
       onSuccess: () => {
+        sending = false;
         showProgress(file.size, file.size);
         pauseButton.hidden = true;
         fill(status, notice('ok', t('upload_done')));
@@ -126,18 +155,17 @@ export function uploadPanel(recordingId, limits, onDone) {
       upload.resumeFromPreviousUpload(previous[0]);
       fill(status, notice('info', t('upload_resuming')));
     }
+    sending = true;
     upload.start();
   };
 
   pauseButton.addEventListener('click', () => {
     if (!upload) return;
     if (paused) {
-      paused = false;
-      pauseButton.textContent = t('upload_pause');
-      fill(status);
-      upload.start();
+      resume();
     } else {
       paused = true;
+      sending = false;
       pauseButton.textContent = t('upload_resume');
       upload.abort();
       fill(status, notice('info', t('upload_paused')));
@@ -156,9 +184,12 @@ export function uploadPanel(recordingId, limits, onDone) {
     zone.classList.remove('dragging');
     if (event.dataTransfer.files[0]) start(event.dataTransfer.files[0]);
   });
-  // Leaving the page with an upload under way: tus keeps its place, the browser asks first.
+  // Leaving the page: the upload stops (tus keeps its place for the next visit).
   panel.stop = () => {
-    if (upload && !paused) upload.abort();
+    window.removeEventListener('beforeunload', warnOnLeave);
+    window.removeEventListener('online', onOnline);
+    if (upload && sending) upload.abort();
+    sending = false;
   };
   return panel;
 }
