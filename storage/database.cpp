@@ -3,9 +3,11 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <mutex>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
+#include <unordered_map>
 
 #include <sqlite3.h>
 
@@ -38,7 +40,51 @@ Error sqliteError(sqlite3* db, int rc, std::string_view what) {
 
 // --- Statement ---------------------------------------------------------------
 
-void Statement::Finalize::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+// Idle prepared statements of one connection, by SQL text. Bounded: a statement beyond
+// kMaxIdle is finalized instead of kept.
+class StatementCache {
+ public:
+  ~StatementCache() {
+    for (auto& [sql, stmt] : idle_) sqlite3_finalize(stmt);
+  }
+  sqlite3_stmt* take(std::string_view sql) {
+    std::lock_guard lock(mutex_);
+    auto found = idle_.find(std::string(sql));
+    if (found == idle_.end()) return nullptr;
+    sqlite3_stmt* stmt = found->second;
+    idle_.erase(found);
+    return stmt;
+  }
+  void give(sqlite3_stmt* stmt) {
+    // Reset and unbound: nothing of the last use (a token, a key) stays bound in it.
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    const char* sql = sqlite3_sql(stmt);
+    std::lock_guard lock(mutex_);
+    if (sql == nullptr || idle_.size() >= kMaxIdle) {
+      sqlite3_finalize(stmt);
+      return;
+    }
+    try {
+      idle_.emplace(sql, stmt);
+    } catch (...) {
+      sqlite3_finalize(stmt);
+    }
+  }
+
+ private:
+  static constexpr std::size_t kMaxIdle = 128;
+  std::mutex mutex_;
+  std::unordered_multimap<std::string, sqlite3_stmt*> idle_;
+};
+
+void Statement::Release::operator()(sqlite3_stmt* stmt) const {
+  if (cache != nullptr) {
+    cache->give(stmt);
+  } else {
+    sqlite3_finalize(stmt);
+  }
+}
 
 Statement& Statement::bind(int index, std::int64_t value) {
   int rc = sqlite3_bind_int64(stmt_.get(), index, value);
@@ -159,7 +205,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(
       path.c_str(), &raw,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE,
+      // FULLMUTEX: a statement may go back to the cache (sqlite3_reset) on another thread.
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE |
+          SQLITE_OPEN_FULLMUTEX,
       nullptr);
   // sqlite3_open_v2 hands back a handle even on failure; it must still be closed.
   std::unique_ptr<Database> db(new Database(raw));
@@ -180,12 +228,17 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   return db;
 }
 
+Database::Database(sqlite3* db) : db_(db), cache_(std::make_unique<StatementCache>()) {}
+
+Database::~Database() { cache_.reset(); }
+
 Result<Statement> Database::prepare(std::string_view sql) {
+  if (sqlite3_stmt* cached = cache_->take(sql)) return Statement(db_.get(), cached, cache_.get());
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return std::unexpected(sqliteError(db_.get(), rc, "prepare"));
-  return Statement(db_.get(), stmt);
+  return Statement(db_.get(), stmt, cache_.get());
 }
 
 Status Database::exec(std::string_view sql) {

@@ -4,7 +4,13 @@
 // get codes of their own).
 //
 // Thread safety: a Database and its Statements belong to one thread at a
-// time; callers that share one serialise access.
+// time; callers that share one serialise access. (A Statement may be destroyed
+// on another thread: it goes back to its Database's cache under a lock.)
+//
+// Prepared statements are cached per Database by their SQL text: prepare() of a
+// text prepared before reuses an idle statement, reset and with its bindings
+// cleared, instead of parsing again (a request that checks access runs the same
+// handful of queries every time).
 #pragma once
 
 #include <chrono>
@@ -23,6 +29,8 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace storage {
+
+class StatementCache;
 
 class Statement {
  public:
@@ -54,13 +62,16 @@ class Statement {
 
  private:
   friend class Database;
-  struct Finalize {
+  // Hands the statement back to its database's cache (or finalizes it).
+  struct Release {
+    StatementCache* cache = nullptr;
     void operator()(sqlite3_stmt* stmt) const;
   };
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(sqlite3* db, sqlite3_stmt* stmt, StatementCache* cache)
+      : db_(db), stmt_(stmt, Release{cache}) {}
 
   sqlite3* db_;
-  std::unique_ptr<sqlite3_stmt, Finalize> stmt_;
+  std::unique_ptr<sqlite3_stmt, Release> stmt_;
   int bind_error_ = 0;  // first failing bind, reported by step()
 };
 
@@ -68,6 +79,9 @@ class Database {
  public:
   // Opens (creating if needed) and applies the connection settings above.
   static Result<std::unique_ptr<Database>> open(const std::string& path);
+  ~Database();  // every Statement must be gone by then
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
 
   Result<Statement> prepare(std::string_view sql);
   // For schema and pragmas only: statements without parameters.
@@ -86,9 +100,10 @@ class Database {
   struct Close {
     void operator()(sqlite3* db) const;
   };
-  explicit Database(sqlite3* db) : db_(db) {}
+  explicit Database(sqlite3* db);
   Status checkpointOnce();
   std::unique_ptr<sqlite3, Close> db_;
+  std::unique_ptr<StatementCache> cache_;  // finalized before db_ closes
 };
 
 // BEGIN IMMEDIATE on construction; rolls back on destruction unless committed.
