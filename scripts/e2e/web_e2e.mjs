@@ -98,6 +98,23 @@ async function logIn(page, username, { first = false, totpSecret, at } = {}) {
   }
 }
 
+// From "my recordings", opens the recording called `name` and plays it (muted: no user
+// gesture in a test) until the video has advanced; returns the video's locator.
+async function openAndPlay(page, name) {
+  await page.goto('/#/');
+  await page.getByRole('link', { name }).click();
+  const video = page.locator('video');
+  await video.waitFor();
+  await page.evaluate(async () => {
+    const v = document.querySelector('video');
+    v.muted = true;
+    await v.play();
+  });
+  await page.waitForFunction(() => document.querySelector('video').currentTime > 0.3,
+    null, { timeout: 20000 });
+  return video;
+}
+
 async function waitForText(locator, wanted, timeout = 15000) {
   await locator.filter({ hasText: wanted }).first().waitFor({ timeout });
 }
@@ -207,17 +224,7 @@ try {
   step('supervisor: play, seek to 30 s, watermark, comments');
   const bert = await person();
   await logIn(bert.page, 'bert', { first: true });
-  await bert.page.goto('/#/');
-  await bert.page.getByRole('link', { name: title }).click();
-  const video = bert.page.locator('video');
-  await video.waitFor();
-  await bert.page.evaluate(async () => {
-    const v = document.querySelector('video');
-    v.muted = true;
-    await v.play();
-  });
-  await bert.page.waitForFunction(() => document.querySelector('video').currentTime > 0.3,
-    null, { timeout: 20000 });
+  const video = await openAndPlay(bert.page, title);
   const seek = await bert.page.evaluate(() => new Promise((resolve) => {
     const v = document.querySelector('video');
     const started = performance.now();
@@ -363,16 +370,7 @@ try {
   await adminScenario(ada.page, lotte);
 
   step('guardian: with the consent recorded, the recording plays');
-  await pieter.page.goto('/#/');
-  await pieter.page.getByRole('link', { name: 'Begeleidingsgesprek oefenen' }).click();
-  await pieter.page.locator('video').waitFor();
-  await pieter.page.evaluate(async () => {
-    const v = document.querySelector('video');
-    v.muted = true;
-    await v.play();
-  });
-  await pieter.page.waitForFunction(() => document.querySelector('video').currentTime > 0.3,
-    null, { timeout: 20000 });
+  await openAndPlay(pieter.page, 'Begeleidingsgesprek oefenen');
   await pieter.page.evaluate(() => document.querySelector('video').pause());
   await shots.take(pieter.page, 'recording-guardian');
 
