@@ -2,7 +2,7 @@
 // it: each scenario of the issue, asserting what the person sees, with a screenshot of every
 // page at laptop and phone size under OUT_DIR.
 // Usage: node web_e2e.mjs BIN_DIR WEB_DIR FIXTURE SMALL_FIXTURE OUT_DIR
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, ftruncateSync } from 'node:fs';
 import * as tus from 'tus-js-client';
 
 import { Session } from './lib.mjs';
@@ -27,7 +27,12 @@ const kNewPasswords = {
 };
 const newPassword = (user) => kNewPasswords[user];
 
-const lv = await Installation.create(binDir, webDir);
+// Uploads of at most 100 MiB, so a file that is too large is cheap to make (sparse).
+const lv = await Installation.create(binDir, webDir, ['server.upload_max_mib = 100']);
+const tooLarge = `${lv.dir}/te-groot.mp4`;
+const sparse = openSync(tooLarge, 'w');
+ftruncateSync(sparse, 150 * 1024 * 1024);
+closeSync(sparse);
 lv.importRoster([
   'external_id,display_name,role,birth_date,guardian_of,left_on',
   'T-1,Anna Smit,staff,,,',
@@ -88,14 +93,17 @@ async function logIn(page, username, { first = false, totpSecret, at } = {}) {
     await page.getByLabel(nl.login_totp).fill(totp(totpSecret, at));
     await page.getByRole('button', { name: nl.login_submit }).click();
   }
-  if (first) {
-    await page.getByText(nl.account_must_change).waitFor();
-    await page.getByLabel(nl.account_current).fill(firstPassword[username]);
-    await page.getByLabel(nl.account_new, { exact: true }).fill(newPassword(username));
-    await page.getByLabel(nl.account_again).fill(newPassword(username));
-    await page.getByRole('button', { name: nl.account_change }).click();
-    await page.getByRole('heading', { name: nl.account_totp }).waitFor();
-  }
+  if (first) await changeFirstPassword(page, username);
+}
+
+// The account page after a first login: the one-time password becomes the person's own.
+async function changeFirstPassword(page, username) {
+  await page.getByText(nl.account_must_change).waitFor();
+  await page.getByLabel(nl.account_current).fill(firstPassword[username]);
+  await page.getByLabel(nl.account_new, { exact: true }).fill(newPassword(username));
+  await page.getByLabel(nl.account_again).fill(newPassword(username));
+  await page.getByRole('button', { name: nl.account_change }).click();
+  await page.getByRole('heading', { name: nl.account_totp }).waitFor();
 }
 
 // From "my recordings", opens the recording called `name` and plays it (muted: no user
@@ -156,6 +164,15 @@ try {
   await cdp.send('Network.emulateNetworkConditions', {
     offline: false, latency: 5, downloadThroughput: -1, uploadThroughput: 12 * 1024 * 1024,
   });
+  // A file over the limit is refused in the browser: not one byte goes out.
+  const uploadRequests = [];
+  anna.page.on('request', (r) => { if (r.url().includes('/files')) uploadRequests.push(r.url()); });
+  await anna.page.locator('input[type=file]').setInputFiles(tooLarge);
+  await anna.page.getByText(/hoogstens/).waitFor();
+  check(uploadRequests.length === 0, `the too-large file was sent: ${uploadRequests}`);
+  await shots.take(anna.page, 'upload-too-large');
+  await anna.page.reload();
+  await anna.page.getByRole('heading', { name: nl.upload_title }).waitFor();
   const percent = anna.page.getByTestId('upload-percent');
   const percentValue = async () => Number((await percent.textContent()).replace('%', ''));
   await anna.page.locator('input[type=file]').setInputFiles(fixture);
@@ -265,11 +282,33 @@ try {
   await waitForText(anna.page.locator('ol.comments li'), 'Mooie instructie');
   const annaComments = await anna.page.locator('ol.comments').textContent();
   check(!annaComments.includes('Zelf nog eens nakijken'), 'the personal comment is visible to the owner');
+  const menuBlocked = await anna.page.locator('video').evaluate((v) =>
+    !v.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true })));
+  check(menuBlocked, 'the context menu is not disabled on the video');
+  const exported = anna.page.waitForEvent('download');
+  await anna.page.getByRole('button', { name: nl.manage_export_md }).click();
+  const markdown = readFileSync(await (await exported).path(), 'utf8');
+  check(markdown.includes('Mooie instructie') && !markdown.includes('Zelf nog eens'),
+    `the feedback export: ${markdown.slice(0, 300)}`);
 
   // --- 3. A teacher who is not named.
   step('unnamed teacher: "not found" for the page and the playlist');
   const carla = await person();
-  await logIn(carla.page, 'carla', { first: true });
+  // Carla logs in with the keyboard only: the name field has focus, Tab, Enter.
+  await carla.page.goto('/#/login');
+  await carla.page.getByRole('heading', { name: nl.login_title }).waitFor();
+  await carla.page.keyboard.type('carla');
+  await carla.page.keyboard.press('Tab');
+  await carla.page.keyboard.type(firstPassword.carla);
+  await carla.page.keyboard.press('Enter');
+  await carla.page.getByText(nl.account_must_change).waitFor();
+  await carla.page.keyboard.press('Tab');
+  const ring = await carla.page.evaluate(() => {
+    const style = getComputedStyle(document.activeElement);
+    return { width: parseFloat(style.outlineWidth), style: style.outlineStyle };
+  });
+  check(ring.width >= 2 && ring.style !== 'none', `no visible focus ring: ${JSON.stringify(ring)}`);
+  await changeFirstPassword(carla.page, 'carla');
   await carla.page.goto(`/#/r/${recordingId}`);
   await carla.page.getByTestId('not-found').waitFor();
   await carla.page.getByRole('heading', { name: nl.recording_not_found_title }).waitFor();
@@ -311,9 +350,39 @@ try {
   await anna.page.getByRole('button', { name: 'Schakel naar Nederlands' }).click();
   await anna.page.getByRole('heading', { name: nl.new_title_page }).waitFor();
 
+  // --- 4b. A recording ending within 14 days stands out; ending it now asks first.
+  step('trainee: a recording ending soon stands out; "end now" with confirmation');
+  const annaApi = await new Api(base, 'anna').login(newPassword('anna'));
+  const soon = await annaApi.request('POST', '/api/recordings', {
+    title: 'Korte oefening', purpose: 'teacher_training', written_purpose: 'Oefenen met vragen stellen.',
+    purpose_end: day(9), consultation: { consulted: [], consulted_on: day(0) },
+  });
+  check(soon.status === 400 || soon.status === 422, 'a recording without consultation was made');
+  const me = (await annaApi.request('GET', '/api/me')).json;
+  const soonMade = await annaApi.request('POST', '/api/recordings', {
+    title: 'Korte oefening', purpose: 'teacher_training', written_purpose: 'Oefenen met vragen stellen.',
+    purpose_end: day(9), consultation: { consulted: [me.person_id], consulted_on: day(0) },
+  });
+  check(soonMade.status === 201, `creating the short recording: ${soonMade.text}`);
+  await anna.page.goto('/#/');
+  const soonItem = anna.page.locator('li.recording', { hasText: 'Korte oefening' });
+  await soonItem.waitFor();
+  check(await soonItem.getAttribute('class') === 'recording ending-soon', 'it does not stand out');
+  check((await soonItem.textContent()).includes(nl.list_ending_soon), 'no "binnenkort verwijderd"');
+  await shots.take(anna.page, 'recordings-ending-soon');
+  await soonItem.getByRole('link').click();
+  await anna.page.getByRole('button', { name: nl.manage_end_now }).click();
+  const dialog = anna.page.getByRole('dialog');
+  await dialog.waitFor();
+  await shots.take(anna.page, 'end-now-confirm');
+  await dialog.getByRole('button', { name: nl.manage_end_now }).click();
+  await anna.page.getByRole('heading', { name: nl.list_title }).waitFor();
+  await anna.page.locator('li.recording').first().waitFor();
+  check(await anna.page.locator('li.recording', { hasText: 'Korte oefening' }).count() === 0,
+    'the ended recording is still listed');
+
   // --- 5. A guardian of a 17-year-old: refused without the pupil's consent, plays with it.
   step('guardian: a student-support recording about a 17-year-old');
-  const annaApi = await new Api(base, 'anna').login(newPassword('anna'));
   const people = async (q) => (await annaApi.request('GET', `/api/people?q=${q}`)).json.people;
   const [lotte] = await people('Lotte');
   const [pieterPerson] = await people('Pieter');
@@ -373,6 +442,14 @@ try {
   await openAndPlay(pieter.page, 'Begeleidingsgesprek oefenen');
   await pieter.page.evaluate(() => document.querySelector('video').pause());
   await shots.take(pieter.page, 'recording-guardian');
+  step('guardian: asks for erasure; the owner sees the request');
+  await pieter.page.getByLabel(nl.erasure_reason).fill('Mijn dochter wil dit liever niet bewaard zien.');
+  await pieter.page.getByRole('button', { name: nl.erasure_submit }).click();
+  await pieter.page.getByText(nl.erasure_sent).waitFor();
+  await anna.page.goto(`/#/r/${supportId}`);
+  await anna.page.getByRole('heading', { name: nl.manage_erasure_requests }).waitFor();
+  check((await anna.page.locator('.erasure-requests').textContent()).includes('liever niet'),
+    'the owner does not see the request\'s reason');
 
   // --- 7. The privacy officer's pages (screenshots; their checks live in privacyScenario).
   const priya = await person();
@@ -402,6 +479,12 @@ try {
     await who.page.getByTestId('not-found').waitFor();
   }
   await shots.take(anna.page, 'after-sweep');
+  step('privacy officer: the deletion receipts name the swept recording');
+  await priya.page.reload();  // the page is already #/privacy: load it again
+  await priya.page.getByRole('heading', { name: nl.privacy_title, level: 1 }).waitFor();
+  const receipts = priya.page.getByTestId('deletion-receipts');
+  await receipts.waitFor({ state: 'attached' });
+  check((await receipts.textContent()).includes(recordingId), 'no receipt for the recording');
   await anna.page.goto('/#/login');
   await anna.page.getByRole('button', { name: nl.logout }).click();
   await anna.page.getByRole('heading', { name: nl.login_title }).waitFor();

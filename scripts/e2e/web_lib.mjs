@@ -43,7 +43,8 @@ async function freePort() {
 
 // A throwaway installation: config, key, database, roster and accounts, and the server.
 export class Installation {
-  static async create(binDir, webDir) {
+  // `extra`: more config lines.
+  static async create(binDir, webDir, extra = []) {
     const self = new Installation();
     self.binDir = binDir;
     self.dir = mkdtempSync(join(tmpdir(), 'lv-web-'));
@@ -58,6 +59,7 @@ export class Installation {
       `storage.database = ${self.dir}/var/lv.db`,
       `storage.keys_dir = ${self.dir}/var/keys`,
       'auth.scrypt_log_n = 14',
+      ...extra,
       '',
     ].join('\n'));
     self.admin('init');
