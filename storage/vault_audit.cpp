@@ -45,8 +45,12 @@ Status Vault::audit(const AuditRecord& record) {
 }
 
 Result<AuditVerification> Vault::verifyAudit(const std::optional<AuditHead>& expected) {
-  std::lock_guard lock(mutex_);
-  return storage::verifyAudit(*db_, *audit_key_, expected);
+  // On a connection of its own, outside the vault's mutex: walking the whole chain takes
+  // time that streaming and uploads must not wait for. WAL gives it a consistent snapshot
+  // while writers go on; the key is immutable after open.
+  auto own = Database::open(paths_.database);
+  if (!own) return std::unexpected(own.error());
+  return storage::verifyAudit(**own, *audit_key_, expected);
 }
 
 Result<AuditHead> Vault::auditHead() {
