@@ -12,6 +12,8 @@
 namespace storage {
 
 inline constexpr std::size_t kMaxCommentBytes = 4000;
+// Comments on one recording (all authors): a bound on what clients can make us store.
+inline constexpr std::int64_t kMaxCommentsPerRecording = 5000;
 
 template <typename T>
 using Decision = std::expected<T, acl::Denial>;

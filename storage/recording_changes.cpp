@@ -127,6 +127,12 @@ Result<Decision<Id>> requestErasure(Vault& vault, acl::PersonId by, const Id& re
           denied = check.error();
           return {};
         }
+        auto count = db.prepare("SELECT count(*) FROM erasure_requests WHERE recording_id = ?1");
+        if (!count) return std::unexpected(count.error());
+        LV_TRY(count->bind(1, recording.hex()).step());
+        if (count->columnInt(0) >= kMaxErasureRequestsPerRecording) {
+          return fail(ErrorCode::kLimit, "this recording has the most erasure requests it can hold");
+        }
         auto insert = db.prepare(
             "INSERT INTO erasure_requests (id, recording_id, requested_by, reason, requested_at) "
             "VALUES (?1, ?2, ?3, ?4, ?5)");

@@ -150,6 +150,16 @@ TEST_F(RecordingChangesTest, EndingThePurposeDeletesAndLeavesAReceipt) {
   EXPECT_FALSE(*again);
 }
 
+TEST_F(RecordingChangesTest, ARecordingHoldsABoundedNumberOfErasureRequests) {
+  for (std::int64_t i = 0; i < kMaxErasureRequestsPerRecording; ++i) {
+    auto made = requestErasure(*vault_, 5, support_, "verzoek " + std::to_string(i), kToday, 20);
+    ASSERT_TRUE(made && *made) << i;
+  }
+  auto refused = requestErasure(*vault_, 5, support_, "nog een", kToday, 21);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kLimit);
+}
+
 TEST_F(RecordingChangesTest, RightsHoldersAskForErasureOthersCannot) {
   auto guardian = requestErasure(*vault_, 5, support_, "wij willen dit niet meer", kToday, 20);
   ASSERT_TRUE(guardian);
