@@ -210,6 +210,15 @@ Principal requireManager(AuthService& auth, HTTPServerRequest& request, std::int
   return principal;
 }
 
+// An admin who deactivated or reset their own account here would lock themselves out (the
+// last admin: everyone); their own password changes under /api/me/password.
+void refuseOwnAccount(const Principal& admin, const std::string& account_id) {
+  if (account_id == admin.account_id) {
+    throw HttpError(HTTPResponse::HTTP_FORBIDDEN, "forbidden",
+                    "Your own account is changed under \"My account\", not here.");
+  }
+}
+
 void addAdminRoutes(Router& router, const std::shared_ptr<AuthService>& auth) {
   add(router, "POST", "/api/admin/accounts",
       [auth](HTTPServerRequest& request, HTTPServerResponse& response, const PathParams&) {
@@ -238,6 +247,7 @@ void addAdminRoutes(Router& router, const std::shared_ptr<AuthService>& auth) {
       [auth](HTTPServerRequest& request, HTTPServerResponse& response, const PathParams& params) {
         const std::int64_t now = auth->now();
         const Principal admin = requireManager(*auth, request, now);
+        refuseOwnAccount(admin, params.at("id"));
         auto issued = auth->resetPassword(params.at("id"), now, actorOf(admin));
         Json answer = newObject();
         answer->set("id", issued.account.id);
@@ -256,6 +266,7 @@ void addAdminRoutes(Router& router, const std::shared_ptr<AuthService>& auth) {
       [auth](HTTPServerRequest& request, HTTPServerResponse& response, const PathParams& params) {
         const std::int64_t now = auth->now();
         const Principal admin = requireManager(*auth, request, now);
+        refuseOwnAccount(admin, params.at("id"));
         auth->deactivate(params.at("id"), now, actorOf(admin));
         sendNoContent(response);
       });

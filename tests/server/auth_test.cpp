@@ -426,6 +426,14 @@ TEST_F(AuthTest, AdminsManageAccounts) {
   expectError(post("/api/admin/accounts/" + unknown + "/unlock", "", &bram), 404, "not_found", "");
   expectError(post("/api/admin/accounts/..%2F..%2Fx/deactivate", "", &bram), 404, "not_found", "");
   expectError(post("/api/admin/accounts/" + id + "/unlock", "", &anna), 403, "forbidden", "");
+
+  // The admin's own account: not deactivated or reset from here (no locking oneself out).
+  const std::string own = parseObject(get("/api/me", bram).body)->getValue<std::string>("id");
+  expectError(post("/api/admin/accounts/" + own + "/deactivate", "", &bram), 403, "forbidden",
+              "My account");
+  expectError(post("/api/admin/accounts/" + own + "/reset-password", "", &bram), 403, "forbidden",
+              "My account");
+  EXPECT_EQ(get("/api/me", bram).status, 200);
 }
 
 TEST_F(AuthTest, WithoutASessionEveryAuthRouteAnswers401) {
