@@ -1,5 +1,7 @@
 #include "media/background_check.h"
 
+#include <exception>
+
 namespace media::internal {
 
 Result<std::unique_ptr<BackgroundCheck>> BackgroundCheck::create(
@@ -34,9 +36,14 @@ void BackgroundCheck::run() {
     lock.unlock();
     changed_.notify_all();
     Status checked;
-    for (const PacketPtr& packet : batch) {
-      if (skip || !checked) break;
-      checked = check_->check(*packet);
+    try {
+      for (const PacketPtr& packet : batch) {
+        if (skip || !checked) break;
+        checked = check_->check(*packet);
+      }
+    } catch (const std::exception&) {
+      // Out of memory while decoding: an exception must not end the process from here.
+      checked = fail(ErrorCode::kInternal, "the payload check ran out of memory");
     }
     batch.clear();
     lock.lock();

@@ -8,7 +8,6 @@ Result<std::unique_ptr<PayloadCheck>> PayloadCheck::create(const AVFormatContext
                                                            double duration_s, Keyframes keyframes,
                                                            bool video, bool audio) {
   std::unique_ptr<PayloadCheck> check(new PayloadCheck());
-  check->in_ = &in;
   check->duration_s_ = duration_s;
   check->frame_.reset(av_frame_alloc());
   if (!check->frame_) return fail(ErrorCode::kInternal, "out of memory");
@@ -23,6 +22,7 @@ Result<std::unique_ptr<PayloadCheck>> PayloadCheck::create(const AVFormatContext
       seen_video = true;
       if (!video) continue;
       check->video_ = static_cast<int>(i);
+      check->video_time_base_ = stream.time_base;
       // avcC (version 1): byte 4 holds the NAL length size minus one.
       if (par.codec_id == AV_CODEC_ID_H264 && par.extradata_size >= 7 && par.extradata[0] == 1) {
         check->nal_length_size_ = (par.extradata[4] & 3) + 1;
@@ -37,6 +37,7 @@ Result<std::unique_ptr<PayloadCheck>> PayloadCheck::create(const AVFormatContext
       seen_audio = true;
       if (!audio) continue;
       check->audio_ = static_cast<int>(i);
+      check->audio_time_base_ = stream.time_base;
       auto decoder = openDecoder(stream, 1);
       if (!decoder) return std::unexpected(decoder.error());
       check->audio_decoder_ = std::move(*decoder);
@@ -47,10 +48,11 @@ Result<std::unique_ptr<PayloadCheck>> PayloadCheck::create(const AVFormatContext
 
 Status PayloadCheck::check(const AVPacket& packet) {
   if (packet.stream_index != video_ && packet.stream_index != audio_) return {};
-  const AVStream& stream = *in_->streams[packet.stream_index];
+  const AVRational time_base =
+      packet.stream_index == video_ ? video_time_base_ : audio_time_base_;
   const std::int64_t ts = packet.pts != AV_NOPTS_VALUE ? packet.pts : packet.dts;
   const double at =
-      ts == AV_NOPTS_VALUE ? last_at_ : static_cast<double>(ts) * av_q2d(stream.time_base);
+      ts == AV_NOPTS_VALUE ? last_at_ : static_cast<double>(ts) * av_q2d(time_base);
   last_at_ = at;
   if (packet.stream_index == audio_) return decodeChecked(*audio_decoder_, &packet, at, "audio");
   LV_MEDIA_TRY(checkNalFraming(packet, at));

@@ -43,7 +43,10 @@ class PayloadCheck {
   Status decodeChecked(AVCodecContext& decoder, const AVPacket* packet, double at,
                        std::string_view what);
 
-  const AVFormatContext* in_ = nullptr;
+  // Copied at create(): the check may run on another thread while the demuxer changes the
+  // context (a new MPEG-TS stream reallocates its stream array).
+  AVRational video_time_base_{0, 1};
+  AVRational audio_time_base_{0, 1};
   double duration_s_ = 0;
   int video_ = -1;
   int audio_ = -1;

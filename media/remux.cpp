@@ -179,7 +179,9 @@ Result<RemuxResult> remuxOpened(Described& described, ByteSink& sink,
         return std::unexpected(checked.error());
       }
     }
-    const int target = (*map)[static_cast<std::size_t>(packet->stream_index)];
+    // A stream that appeared after opening (a later MPEG-TS PMT) is in no map: dropped.
+    const auto index = static_cast<std::size_t>(packet->stream_index);
+    const int target = index < map->size() ? (*map)[index] : -1;
     if (target < 0) {
       av_packet_unref(packet.get());
       continue;

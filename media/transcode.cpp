@@ -192,7 +192,9 @@ Result<RemuxResult> transcodeOpened(Described& described, ByteSink& sink,
     const int read = av_read_frame(&in, packet.get());
     if (read == AVERROR_EOF) break;
     if (read < 0) return std::unexpected(avError(read, "reading the recording"));
-    Lane* lane = by_input[static_cast<std::size_t>(packet->stream_index)];
+    // A stream that appeared after opening (a later MPEG-TS PMT) has no lane: dropped.
+    const auto index = static_cast<std::size_t>(packet->stream_index);
+    Lane* lane = index < by_input.size() ? by_input[index] : nullptr;
     if (lane == nullptr) {
       av_packet_unref(packet.get());
       continue;

@@ -82,8 +82,9 @@ void throwStorageError(const storage::Error& error) {
       throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "invalid_request",
                       "The request is out of bounds: " + error.message + ".");
     case ErrorCode::kLimit:
-      throw HttpError(HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "limit_reached",
-                      "A size or count limit was reached.");
+      // A count reached (comments, erasure requests): the request is fine, the state is full.
+      throw HttpError(HTTPResponse::HTTP_CONFLICT, "limit_reached",
+                      "A limit was reached: " + error.message + ".");
     case ErrorCode::kBusy:
       throw HttpError(HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "busy",
                       "The server is busy; try again shortly.");

@@ -70,6 +70,8 @@ bool PipelinedSink::handOver() noexcept {
     std::lock_guard lock(mutex_);
     queued_.push_back(std::move(filling_));
   } catch (...) {
+    std::lock_guard lock(mutex_);
+    failed_ = true;  // sticky: finish() reports it, so the bytes lost are never taken as sent
     return false;
   }
   filling_ = std::move(next);

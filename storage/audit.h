@@ -60,8 +60,10 @@ Status appendAudit(Database& db, const SecretKey& audit_key, const AuditRecord& 
 // Reads the whole chain in order and checks every link. With `expected`, also
 // checks that the chain still reaches that head (a cut-off tail otherwise
 // verifies cleanly).
+// Reads `chunk` entries per read snapshot (see audit.cpp).
 Result<AuditVerification> verifyAudit(Database& db, const SecretKey& audit_key,
-                                      const std::optional<AuditHead>& expected);
+                                      const std::optional<AuditHead>& expected,
+                                      std::int64_t chunk = 2000);
 
 Result<AuditHead> auditHead(Database& db);
 

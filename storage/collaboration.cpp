@@ -104,11 +104,12 @@ Result<Decision<std::int64_t>> addComment(Vault& vault, acl::PersonId author, co
   auto done = whenAllowed(
       vault, author, acl::Action::kComment, recording, today, now, "you may not comment here",
       denied, [&](Database& db, const Vault::Auditor& audit, Decided&) -> Status {
-        auto count = db.prepare("SELECT count(*) FROM comments WHERE recording_id = ?1");
+        auto count = db.prepare(
+            "SELECT count(*) FROM comments WHERE recording_id = ?1 AND author_id = ?2");
         if (!count) return std::unexpected(count.error());
-        LV_TRY(count->bind(1, recording.hex()).step());
-        if (count->columnInt(0) >= kMaxCommentsPerRecording) {
-          return fail(ErrorCode::kLimit, "this recording has the most comments it can hold");
+        LV_TRY(count->bind(1, recording.hex()).bind(2, author).step());
+        if (count->columnInt(0) >= kMaxCommentsPerAuthor) {
+          return fail(ErrorCode::kLimit, "you have written the most comments one person can here");
         }
         auto insert = db.prepare(
             "INSERT INTO comments (recording_id, author_id, position_ms, body, personal, "

@@ -12,8 +12,9 @@
 namespace storage {
 
 inline constexpr std::size_t kMaxCommentBytes = 4000;
-// Comments on one recording (all authors): a bound on what clients can make us store.
-inline constexpr std::int64_t kMaxCommentsPerRecording = 5000;
+// Comments by one author on one recording: a bound on what a client can make us store that
+// leaves the others free to comment.
+inline constexpr std::int64_t kMaxCommentsPerAuthor = 2000;
 
 template <typename T>
 using Decision = std::expected<T, acl::Denial>;

@@ -61,7 +61,7 @@ class StatementCache {
     sqlite3_clear_bindings(stmt);
     const char* sql = sqlite3_sql(stmt);
     std::lock_guard lock(mutex_);
-    if (sql == nullptr || idle_.size() >= kMaxIdle) {
+    if (sql == nullptr || idle_.size() >= kMaxIdle || idle_.count(sql) >= kMaxIdlePerText) {
       sqlite3_finalize(stmt);
       return;
     }
@@ -73,7 +73,10 @@ class StatementCache {
   }
 
  private:
-  static constexpr std::size_t kMaxIdle = 128;
+  // Above the number of distinct SQL texts in the code base (about 140), so a statement
+  // first used late still finds room; a few copies per text serve concurrent requests.
+  static constexpr std::size_t kMaxIdle = 512;
+  static constexpr std::size_t kMaxIdlePerText = 8;
   std::mutex mutex_;
   std::unordered_multimap<std::string, sqlite3_stmt*> idle_;
 };
@@ -231,6 +234,20 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
 Database::Database(sqlite3* db) : db_(db), cache_(std::make_unique<StatementCache>()) {}
 
 Database::~Database() { cache_.reset(); }
+
+Result<std::unique_ptr<Database>> Database::openReader(const std::string& path) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
+                                     SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_FULLMUTEX,
+                                 nullptr);
+  std::unique_ptr<Database> db(new Database(raw));
+  if (rc != SQLITE_OK) return std::unexpected(sqliteError(raw, rc, "open " + path));
+  sqlite3_busy_timeout(raw, kBusyTimeoutMs);
+  // READWRITE only because a WAL reader maps and locks the -shm file; nothing is written.
+  LV_TRY(db->exec("PRAGMA query_only=ON; PRAGMA trusted_schema=OFF;"));
+  return db;
+}
 
 Result<Statement> Database::prepare(std::string_view sql) {
   if (sqlite3_stmt* cached = cache_->take(sql)) return Statement(db_.get(), cached, cache_.get());

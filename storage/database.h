@@ -79,6 +79,11 @@ class Database {
  public:
   // Opens (creating if needed) and applies the connection settings above.
   static Result<std::unique_ptr<Database>> open(const std::string& path);
+  // A second, read-only connection (query_only) to a database this process already has
+  // open: no file of it is opened or closed outside SQLite, so the first connection's
+  // POSIX locks stay intact (closing any descriptor of a file drops the process's locks on
+  // it), and no PRAGMA changes anything.
+  static Result<std::unique_ptr<Database>> openReader(const std::string& path);
   ~Database();  // every Statement must be gone by then
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

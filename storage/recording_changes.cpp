@@ -110,6 +110,15 @@ Result<Decision<Id>> requestErasure(Vault& vault, acl::PersonId by, const Id& re
       vault, by, acl::Action::kViewMetadata, recording, today, now,
       "you may not ask for this recording to be erased", denied,
       [&](Database& db, const Vault::Auditor& audit, Decided& decided) -> Status {
+        // The bound first: a refusal for a full count changes nothing, so there is nothing
+        // to audit (a rolled-back transaction would take its audit row along).
+        auto count = db.prepare(
+            "SELECT count(*) FROM erasure_requests WHERE recording_id = ?1 AND requested_by = ?2");
+        if (!count) return std::unexpected(count.error());
+        LV_TRY(count->bind(1, recording.hex()).bind(2, by).step());
+        if (count->columnInt(0) >= kMaxErasureRequestsPerPerson) {
+          return fail(ErrorCode::kLimit, "you have asked for erasure the most times one person can");
+        }
         // A rights holder: the subject pupil from 16 or a guardian of the
         // pupil; the view right (already decided) covers the age rules (R10).
         const auto& subject = decided.facts->subject;
@@ -126,12 +135,6 @@ Result<Decision<Id>> requestErasure(Vault& vault, acl::PersonId by, const Id& re
         if (!check) {
           denied = check.error();
           return {};
-        }
-        auto count = db.prepare("SELECT count(*) FROM erasure_requests WHERE recording_id = ?1");
-        if (!count) return std::unexpected(count.error());
-        LV_TRY(count->bind(1, recording.hex()).step());
-        if (count->columnInt(0) >= kMaxErasureRequestsPerRecording) {
-          return fail(ErrorCode::kLimit, "this recording has the most erasure requests it can hold");
         }
         auto insert = db.prepare(
             "INSERT INTO erasure_requests (id, recording_id, requested_by, reason, requested_at) "

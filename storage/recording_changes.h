@@ -12,8 +12,9 @@
 namespace storage {
 
 inline constexpr std::size_t kMaxReasonBytes = 2000;
-// Open erasure requests on one recording: more add nothing but storage.
-inline constexpr std::int64_t kMaxErasureRequestsPerRecording = 50;
+// Erasure requests by one person on one recording: more add nothing but storage, and one
+// person's requests never block another's.
+inline constexpr std::int64_t kMaxErasureRequestsPerPerson = 10;
 
 // New title and description (needs manage, like every change to the
 // recording's facts). The pupil-name check (R6) runs as at creation.

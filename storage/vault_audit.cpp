@@ -48,7 +48,7 @@ Result<AuditVerification> Vault::verifyAudit(const std::optional<AuditHead>& exp
   // On a connection of its own, outside the vault's mutex: walking the whole chain takes
   // time that streaming and uploads must not wait for. WAL gives it a consistent snapshot
   // while writers go on; the key is immutable after open.
-  auto own = Database::open(paths_.database);
+  auto own = Database::openReader(paths_.database);
   if (!own) return std::unexpected(own.error());
   return storage::verifyAudit(**own, *audit_key_, expected);
 }

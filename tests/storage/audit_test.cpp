@@ -94,6 +94,31 @@ TEST_F(AuditTest, AnEditedFieldIsDetected) {
   EXPECT_TRUE(verify().ok());
 }
 
+TEST(AuditChunksTest, AChainReadInChunksIsCheckedAcrossTheirBorders) {
+  testing::TempDir dir;
+  auto db = Database::open(dir.file("a.db"));
+  ASSERT_TRUE(db);
+  ASSERT_TRUE((*db)->exec(
+      "CREATE TABLE audit (seq INTEGER PRIMARY KEY, at INTEGER, actor TEXT, action TEXT, "
+      "object TEXT, outcome TEXT, reason TEXT, prev BLOB, mac BLOB)"));
+  const SecretKey key = testing::keyFromByte(5);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(appendAudit(**db, key, {100 + i, "p1", "view_media", "", "done", ""}));
+  }
+  for (std::int64_t chunk : {1, 3, 10, 11}) {
+    SCOPED_TRACE(chunk);
+    const auto all = verifyAudit(**db, key, std::nullopt, chunk);
+    ASSERT_TRUE(all);
+    EXPECT_TRUE(all->ok()) << all->problem;
+    EXPECT_EQ(all->entries, 10);
+  }
+  ASSERT_TRUE((*db)->exec("DELETE FROM audit WHERE seq = 4"));  // the first of chunk 2
+  const auto cut = verifyAudit(**db, key, std::nullopt, 3);
+  ASSERT_TRUE(cut);
+  EXPECT_FALSE(cut->ok());
+  EXPECT_EQ(*cut->broken_at, 4);
+}
+
 TEST_F(AuditTest, VerifyingDoesNotHoldUpTheVault) {
   // Checked from another thread while this one holds the vault: if the check took the
   // vault's mutex this would never finish (and ctest's timeout would fail it).

@@ -83,17 +83,20 @@ TEST_F(CollaborationTest, ChangesThatBreakARuleAreRefusedAndAudited) {
   ASSERT_TRUE(vault_->verifyAudit(std::nullopt)->ok());
 }
 
-TEST_F(CollaborationTest, ARecordingHoldsABoundedNumberOfComments) {
+TEST_F(CollaborationTest, OneAuthorWritesABoundedNumberOfCommentsOthersStillCan) {
   // Filled to the bound directly (one transaction), then one more through the real path.
   ASSERT_TRUE(vault_->database().exec(
       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
-      std::to_string(kMaxCommentsPerRecording) +
+      std::to_string(kMaxCommentsPerAuthor) +
       ") INSERT INTO comments (recording_id, author_id, position_ms, body, personal, created_at) "
       "SELECT '" + recording_.hex() + "', 2, i, 'x', 0, 1 FROM n"));
   auto refused = addComment(*vault_, 2, recording_, 1, "Nog een", acl::CommentVisibility::kShared,
                             kToday, 30);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kLimit);
+  auto by_owner = addComment(*vault_, 1, recording_, 1, "Van de eigenaar",
+                             acl::CommentVisibility::kShared, kToday, 31);
+  ASSERT_TRUE(by_owner && *by_owner) << "another author is blocked";
 }
 
 TEST_F(CollaborationTest, PersonalCommentsAreSeenByTheirAuthorOnly) {

@@ -77,5 +77,18 @@ TEST_F(DatabaseTest, StatementsMayGoBackFromOtherThreads) {
   EXPECT_EQ(reused->columnText(0), "two");
 }
 
+TEST_F(DatabaseTest, AReaderSeesCommittedRowsAndCannotWrite) {
+  auto reader = Database::openReader(dir_.file("t.db"));
+  ASSERT_TRUE(reader.has_value()) << reader.error().toString();
+  auto select = (*reader)->prepare(kSelect);
+  ASSERT_TRUE(select.has_value());
+  select->bind(1, std::int64_t{1});
+  ASSERT_TRUE(*select->step());
+  EXPECT_EQ(select->columnText(0), "one");
+  EXPECT_FALSE((*reader)->exec("INSERT INTO t VALUES (3, 'three')"));
+  // The first connection is untouched: it still writes.
+  EXPECT_TRUE(db_->exec("INSERT INTO t VALUES (3, 'three')"));
+}
+
 }  // namespace
 }  // namespace storage

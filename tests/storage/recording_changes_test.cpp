@@ -150,8 +150,8 @@ TEST_F(RecordingChangesTest, EndingThePurposeDeletesAndLeavesAReceipt) {
   EXPECT_FALSE(*again);
 }
 
-TEST_F(RecordingChangesTest, ARecordingHoldsABoundedNumberOfErasureRequests) {
-  for (std::int64_t i = 0; i < kMaxErasureRequestsPerRecording; ++i) {
+TEST_F(RecordingChangesTest, OnePersonMakesABoundedNumberOfErasureRequests) {
+  for (std::int64_t i = 0; i < kMaxErasureRequestsPerPerson; ++i) {
     auto made = requestErasure(*vault_, 5, support_, "verzoek " + std::to_string(i), kToday, 20);
     ASSERT_TRUE(made && *made) << i;
   }
