@@ -4,6 +4,12 @@
 #include <limits>
 
 namespace storage {
+namespace {
+
+// Sealed segments are gathered to about this much before each write.
+constexpr std::size_t kWriteBytes = 1 << 20;
+
+}  // namespace
 
 Result<std::unique_ptr<ObjectWriter>> ObjectWriter::create(FileSystem& fs, const std::string& dir,
                                                            const Id& id, const SecretKey& data_key,
@@ -37,7 +43,7 @@ ObjectWriter::ObjectWriter(FileSystem& fs, std::string dir, const Id& id, Object
       file_(std::move(file)),
       temp_path_(std::move(temp_path)) {
   buffer_.reserve(cipher_.segmentSize());
-  ciphertext_.resize(cipher_.segmentSize() + kGcmTagSize);
+  out_.resize(kWriteBytes + cipher_.segmentSize() + kGcmTagSize);
 }
 
 ObjectWriter::~ObjectWriter() {
@@ -50,15 +56,18 @@ void ObjectWriter::abandon() {
   done_ = true;
 }
 
-Status ObjectWriter::sealBuffered(bool last) {
+Status ObjectWriter::seal(Bytes plaintext, bool last) {
   if (next_segment_ == std::numeric_limits<std::uint32_t>::max()) {
     return fail(ErrorCode::kLimit, "object has too many segments");
   }
-  MutableBytes out = MutableBytes(ciphertext_).first(buffer_.size() + kGcmTagSize);
-  LV_TRY(cipher_.seal(next_segment_, last, buffer_, out));
-  LV_TRY(file_->append(out));
+  MutableBytes out = MutableBytes(out_).subspan(out_used_, plaintext.size() + kGcmTagSize);
+  LV_TRY(cipher_.seal(next_segment_, last, plaintext, out));
   ++next_segment_;
-  buffer_.clear();
+  out_used_ += out.size();
+  if (out_used_ >= kWriteBytes || last) {
+    LV_TRY(file_->append(Bytes(out_).first(out_used_)));
+    out_used_ = 0;
+  }
   return {};
 }
 
@@ -69,10 +78,22 @@ Status ObjectWriter::append(Bytes data) {
     // A full buffer is sealed only when more data follows: the last segment
     // must be sealed with the last flag, and only finish() knows which it is.
     if (buffer_.size() == segment) {
-      if (auto sealed = sealBuffered(false); !sealed) {
+      auto sealed = seal(buffer_, false);
+      buffer_.clear();
+      if (!sealed) {
         abandon();
         return sealed;
       }
+    }
+    // A whole segment with more after it is sealed straight from the caller's bytes.
+    if (buffer_.empty() && data.size() > segment) {
+      if (auto sealed = seal(data.first(segment), false); !sealed) {
+        abandon();
+        return sealed;
+      }
+      data = data.subspan(segment);
+      size_ += segment;
+      continue;
     }
     std::size_t take = std::min(segment - buffer_.size(), data.size());
     buffer_.insert(buffer_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
@@ -85,7 +106,8 @@ Status ObjectWriter::append(Bytes data) {
 Result<std::uint64_t> ObjectWriter::finish() {
   if (done_) return fail(ErrorCode::kInvalidArgument, "object writer is finished");
   const std::string final_path = joinPath(dir_, finalName(id_));
-  Status status = sealBuffered(true);
+  Status status = seal(buffer_, true);
+  buffer_.clear();
   if (status) status = file_->sync();
   if (status) status = fs_.rename(temp_path_, final_path);
   if (!status) {

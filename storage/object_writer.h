@@ -41,7 +41,8 @@ class ObjectWriter {
  private:
   ObjectWriter(FileSystem& fs, std::string dir, const Id& id, ObjectCipher cipher,
                std::unique_ptr<WritableFile> file, std::string temp_path);
-  Status sealBuffered(bool last);
+  // Seals one segment into out_; writes out_ to the file when it is full or `last`.
+  Status seal(Bytes plaintext, bool last);
   void abandon();
 
   FileSystem& fs_;
@@ -50,8 +51,10 @@ class ObjectWriter {
   ObjectCipher cipher_;
   std::unique_ptr<WritableFile> file_;
   const std::string temp_path_;
-  std::vector<std::uint8_t> buffer_;      // plaintext of the segment being filled
-  std::vector<std::uint8_t> ciphertext_;  // one sealed segment
+  std::vector<std::uint8_t> buffer_;  // plaintext of the segment being filled
+  // Sealed segments not yet written: written about 1 MiB at a time (fewer system calls).
+  std::vector<std::uint8_t> out_;
+  std::size_t out_used_ = 0;
   std::uint32_t next_segment_ = 0;
   std::uint64_t size_ = 0;
   bool done_ = false;  // published, or failed and cleaned up
