@@ -23,7 +23,8 @@ TEST(ObjectCrash, AnObjectIsDurableOnceFinishedAndAbsentBefore) {
     testing::TempDir dir;
     testing::CrashFileSystem fs(rng());
     const Id id = *Id::random();
-    fs.crashAfter(rng() % 12);  // create, header, 4 segments, sync, rename, syncDir and beyond
+    // create, header, the segments (gathered into one write), sync, rename, syncDir, beyond
+    fs.crashAfter(rng() % 8);
     bool finished = false;
     if (auto writer = ObjectWriter::create(fs, dir.path(), id, key)) {
       for (std::size_t at = 0; at < plain.size(); at += 50000) {
