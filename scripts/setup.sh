@@ -23,5 +23,9 @@ if [ ! -f server/web/node_modules/.package-lock.json ] ||
 fi
 
 echo "==> building into build/"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLV_BUILD_TESTS="${LV_BUILD_TESTS:-OFF}" >/dev/null
+# Without LV_BUILD_TESTS, keep what build/ was configured with: scripts/run.sh after
+# scripts/test.sh must not switch the test suites off (their binaries would go stale).
+# A new build/ gets no tests (a school's server has no GoogleTest).
+tests=${LV_BUILD_TESTS:-$(sed -n 's/^LV_BUILD_TESTS:BOOL=//p' build/CMakeCache.txt 2>/dev/null)}
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLV_BUILD_TESTS="${tests:-OFF}" >/dev/null
 cmake --build build -j"$(nproc)"
