@@ -169,7 +169,9 @@ class StreamRoutes {
     std::ostream& out = response.send();
     if (request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD) return;
     const StreamGuard streaming(s_.metrics.get());
-    std::vector<std::uint8_t> buffer(std::min<std::uint64_t>(kStreamBuffer, length));
+    // Not zeroed: the reader fills every byte before it is sent.
+    const auto buffer_size = static_cast<std::size_t>(std::min<std::uint64_t>(kStreamBuffer, length));
+    const auto buffer = std::make_unique_for_overwrite<std::uint8_t[]>(buffer_size);
     BodyWriter body(request, out);
     std::uint64_t offset = first;
     const std::uint64_t end = first + length;
@@ -181,11 +183,11 @@ class StreamRoutes {
         if (!stillAllowed(viewing)) throw std::runtime_error("access ended during the response");
         next_check = offset + kRecheckBytes;
       }
-      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), end - offset));
+      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_size, end - offset));
       // After send() no second status can go out: a failure here reaches
       // RequestHandler, which logs it and closes the connection.
-      unwrap(reader->read(offset, {buffer.data(), n}));
-      body.write(buffer.data(), n);
+      unwrap(reader->read(offset, {buffer.get(), n}));
+      body.write(buffer.get(), n);
       offset += n;
     }
   }

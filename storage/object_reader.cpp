@@ -43,10 +43,10 @@ ObjectReader::ObjectReader(std::unique_ptr<RandomAccessFile> file, ObjectCipher 
     : file_(std::move(file)),
       cipher_(std::move(cipher)),
       size_(size),
-      segment_count_(ObjectCipher::segmentCount(cipher_.segmentSize(), size)) {
-  ciphertext_.resize(cipher_.segmentSize() + kGcmTagSize);
-  cache_.resize(cipher_.segmentSize());
-}
+      segment_count_(ObjectCipher::segmentCount(cipher_.segmentSize(), size)),
+      ciphertext_(
+          std::make_unique_for_overwrite<std::uint8_t[]>(cipher_.segmentSize() + kGcmTagSize)),
+      cache_(std::make_unique_for_overwrite<std::uint8_t[]>(cipher_.segmentSize())) {}
 
 std::size_t ObjectReader::plainSize(std::uint64_t index) const {
   const std::uint64_t segment = cipher_.segmentSize();
@@ -57,7 +57,7 @@ std::size_t ObjectReader::plainSize(std::uint64_t index) const {
 Status ObjectReader::decryptSegment(std::uint64_t index, MutableBytes out) {
   const std::uint64_t segment = cipher_.segmentSize();
   const bool last = index + 1 == segment_count_;
-  MutableBytes sealed = MutableBytes(ciphertext_).first(out.size() + kGcmTagSize);
+  const MutableBytes sealed(ciphertext_.get(), out.size() + kGcmTagSize);
   LV_TRY(file_->readAt(kObjectHeaderSize + index * (segment + kGcmTagSize), sealed));
   ++segments_decrypted_;
   auto opened = cipher_.open(static_cast<std::uint32_t>(index), last, sealed, out);
@@ -78,7 +78,7 @@ Status ObjectReader::decryptSegment(std::uint64_t index, MutableBytes out) {
 Status ObjectReader::loadSegment(std::uint64_t index) {
   if (index == cached_index_) return {};
   cached_index_ = UINT64_MAX;
-  LV_TRY(decryptSegment(index, MutableBytes(cache_).first(plainSize(index))));
+  LV_TRY(decryptSegment(index, MutableBytes(cache_.get(), plainSize(index))));
   cached_index_ = index;
   return {};
 }
@@ -111,7 +111,7 @@ Status ObjectReader::read(std::uint64_t offset, MutableBytes out) {
     const std::size_t available = static_cast<std::size_t>(
         std::min<std::uint64_t>(segment, size_ - index * segment) - within);
     const std::size_t take = std::min(available, out.size() - done);
-    std::memcpy(out.data() + done, cache_.data() + within, take);
+    std::memcpy(out.data() + done, cache_.get() + within, take);
     done += take;
   }
   return {};

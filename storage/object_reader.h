@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "storage/file_system.h"
 #include "storage/object_cipher.h"
@@ -46,8 +45,9 @@ class ObjectReader {
   ObjectCipher cipher_;
   const std::uint64_t size_;
   const std::uint64_t segment_count_;
-  std::vector<std::uint8_t> ciphertext_;
-  std::vector<std::uint8_t> cache_;
+  // Not zeroed when allocated: every byte is written (read or decrypted) before it is used.
+  std::unique_ptr<std::uint8_t[]> ciphertext_;
+  std::unique_ptr<std::uint8_t[]> cache_;
   std::uint64_t cached_index_ = UINT64_MAX;
   std::uint64_t segments_decrypted_ = 0;
 };

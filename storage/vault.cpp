@@ -9,6 +9,10 @@ namespace {
 
 constexpr std::string_view kObjectsDir = "objects";
 constexpr std::string_view kUploadsDir = "uploads";
+// Read connections: enough that the reads of concurrent requests (a few
+// hundred microseconds each) rarely wait for one, few enough that their page
+// caches (2 MiB each at most) stay small.
+constexpr std::size_t kReadConnections = 8;
 
 std::string_view kindName(ObjectKind kind) {
   return kind == ObjectKind::kMedia ? "media" : "poster";
@@ -22,7 +26,8 @@ Vault::Vault(VaultPaths paths, FileSystem& fs, std::unique_ptr<DirLock> lock, Ke
       fs_(fs),
       lock_(std::move(lock)),
       ring_(std::move(ring)),
-      db_(std::move(db)) {}
+      db_(std::move(db)),
+      readers_(paths_.database, kReadConnections) {}
 
 std::string Vault::objectsDir() const {
   return joinPath(paths_.data_dir, std::string(kObjectsDir));
@@ -167,15 +172,18 @@ Status Vault::setStatus(const Id& recording, RecordingStatus status) {
 }
 
 Result<RecordingStatus> Vault::status(const Id& recording) {
-  std::lock_guard lock(mutex_);
-  auto select = db_->prepare("SELECT status FROM recordings WHERE id = ?1");
-  if (!select) return std::unexpected(select.error());
-  auto row = select->bind(1, recording.hex()).step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return fail(ErrorCode::kNotFound, "no such recording");
-  auto parsed = acl::parseRecordingStatus(select->columnText(0));
-  if (!parsed) return fail(ErrorCode::kDatabase, "unknown recording status in database");
-  return *parsed;
+  std::optional<RecordingStatus> status;
+  LV_TRY(read([&](Database& db) -> Status {
+    auto select = db.prepare("SELECT status FROM recordings WHERE id = ?1");
+    if (!select) return std::unexpected(select.error());
+    auto row = select->bind(1, recording.hex()).step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return fail(ErrorCode::kNotFound, "no such recording");
+    status = acl::parseRecordingStatus(select->columnText(0));
+    if (!status) return fail(ErrorCode::kDatabase, "unknown recording status in database");
+    return {};
+  }));
+  return *status;
 }
 
 Result<SecretKey> Vault::dataKeyLocked(const Id& recording) {
@@ -229,20 +237,33 @@ Status Vault::addObject(const Id& recording, const Id& object, ObjectKind kind, 
 }
 
 Result<std::unique_ptr<ObjectReader>> Vault::openObject(const Id& object) {
-  std::unique_lock lock(mutex_);
-  auto select = db_->prepare("SELECT recording_id, size FROM objects WHERE id = ?1");
-  if (!select) return std::unexpected(select.error());
-  auto row = select->bind(1, object.hex()).step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return fail(ErrorCode::kNotFound, "no such object");
-  auto recording = Id::parse(select->columnText(0));
-  const auto size = static_cast<std::uint64_t>(select->columnInt(1));
-  // A statement left on a row holds a read transaction that would block a
-  // checkpoint (deletion, rotation); finish it while we hold the lock.
-  select->reset();
-  if (!recording) return fail(ErrorCode::kDatabase, "malformed recording id in database");
-  auto key = dataKeyLocked(*recording);
-  lock.unlock();
+  std::optional<Id> recording;
+  std::optional<Id> master;
+  std::vector<std::uint8_t> wrapped;
+  std::uint64_t size = 0;
+  LV_TRY(read([&](Database& db) -> Status {
+    auto select = db.prepare(
+        "SELECT o.recording_id, o.size, k.master_key_id, k.wrapped "
+        "FROM objects o LEFT JOIN data_keys k ON k.recording_id = o.recording_id WHERE o.id = ?1");
+    if (!select) return std::unexpected(select.error());
+    auto row = select->bind(1, object.hex()).step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return fail(ErrorCode::kNotFound, "no such object");
+    recording = Id::parse(select->columnText(0));
+    if (!recording) return fail(ErrorCode::kDatabase, "malformed recording id in database");
+    size = static_cast<std::uint64_t>(select->columnInt(1));
+    if (select->columnIsNull(2)) {
+      return fail(ErrorCode::kNotFound, "recording has no data key (deleted?)");
+    }
+    master = Id::parse(select->columnText(2));
+    if (!master) return fail(ErrorCode::kDatabase, "malformed master key id in database");
+    wrapped = select->columnBlob(3);
+    return {};
+  }));
+  Result<SecretKey> key = [&] {
+    std::shared_lock ring(ring_mutex_);
+    return unwrapDataKey(WrappedKey{*master, std::move(wrapped)}, *recording, ring_);
+  }();
   if (!key) return std::unexpected(key.error());
   return ObjectReader::open(fs_, objectPath(object), object, *key, size);
 }

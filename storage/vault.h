@@ -5,9 +5,10 @@
 // uploads/<id hex> (upload logs); nothing else, and no name that a client
 // chose. The database and the key directory are configured separately.
 //
-// Thread safety: every method may be called from any thread; database access
-// is serialised inside. Readers, writers and logs handed out are each for one
-// thread at a time.
+// Thread safety: every method may be called from any thread. Writes are
+// serialised on one connection; reads run side by side on a pool of read-only
+// connections (reader_pool.h). Readers, writers and logs handed out are each
+// for one thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,7 @@
 #include "storage/keys.h"
 #include "storage/object_reader.h"
 #include "storage/object_writer.h"
+#include "storage/reader_pool.h"
 #include "storage/upload_log.h"
 
 namespace storage {
@@ -178,7 +181,8 @@ class Vault {
   // through the Auditor commit or roll back with it. An error from `work`
   // rolls everything back.
   Status transact(const std::function<Status(Database&, const Auditor&)>& work);
-  // Runs `work` under the vault's lock, for reads.
+  // Runs `work` in one read transaction on a read-only connection of the pool:
+  // it sees everything committed before it started, and writes fail.
   Status read(const std::function<Status(Database&)>& work);
 
   // --- audit ---
@@ -225,9 +229,13 @@ class Vault {
   const VaultPaths paths_;
   FileSystem& fs_;
   const std::unique_ptr<DirLock> lock_;
-  std::mutex mutex_;
+  std::mutex mutex_;  // the writing connection, and whatever changes with it
+  // ring_ is replaced (rotation, retirement) under mutex_ and ring_mutex_ both;
+  // code under mutex_ reads it freely, code outside takes ring_mutex_ shared.
+  std::shared_mutex ring_mutex_;
   KeyRing ring_;
   std::unique_ptr<Database> db_;
+  ReaderPool readers_;
   std::optional<SecretKey> audit_key_;
   std::unique_ptr<DeletionJournal> journal_;  // set by open()
 };

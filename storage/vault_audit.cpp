@@ -67,9 +67,6 @@ Status Vault::transact(const std::function<Status(Database&, const Auditor&)>& w
   return txn->commit();
 }
 
-Status Vault::read(const std::function<Status(Database&)>& work) {
-  std::lock_guard lock(mutex_);
-  return work(*db_);
-}
+Status Vault::read(const std::function<Status(Database&)>& work) { return readers_.run(work); }
 
 }  // namespace storage

@@ -131,7 +131,10 @@ Result<RotationResult> Vault::rotateMasterKey(std::int64_t now, const std::strin
   LV_TRY(active->bind(1, new_id->hex()).run());
   LV_TRY(auditLocked({now, actor, "rotate_master_key", new_id->hex(), "done", ""}));
   LV_TRY(txn->commit());
-  ring_ = std::move(*ring);
+  {
+    std::lock_guard ring_lock(ring_mutex_);
+    ring_ = std::move(*ring);
+  }
   // The old wrapped forms should not linger in the WAL. The rotation itself is
   // committed either way, so a blocked checkpoint is reported, not an error.
   const bool truncated = db_->checkpointTruncate().has_value();
@@ -167,7 +170,10 @@ Status Vault::retireMasterKey(const Id& key, std::int64_t now, const std::string
   LV_TRY(KeyRing::removeKeyFile(paths_.keys_dir, key));
   auto ring = KeyRing::load(paths_.keys_dir);
   if (!ring) return std::unexpected(ring.error());
-  ring_ = std::move(*ring);
+  {
+    std::lock_guard ring_lock(ring_mutex_);
+    ring_ = std::move(*ring);
+  }
   return {};
 }
 

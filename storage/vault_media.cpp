@@ -84,78 +84,83 @@ Status Vault::recordIngestFailure(const Id& recording, std::string_view code,
 }
 
 Result<StoredMedia> Vault::media(const Id& recording) {
-  std::lock_guard lock(mutex_);
-  auto select = db_->prepare(
-      "SELECT m.object_id, o.size, m.container, m.duration_s, coalesce(m.video_codec, ''), "
-      "coalesce(m.width, 0), coalesce(m.height, 0), coalesce(m.rotation, 0), "
-      "coalesce(m.audio_codec, ''), m.init_size "
-      "FROM media m JOIN objects o ON o.id = m.object_id WHERE m.recording_id = ?1");
-  if (!select) return std::unexpected(select.error());
-  auto row = select->bind(1, recording.hex()).step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return fail(ErrorCode::kNotFound, "the recording has no playable media");
-  auto object = Id::parse(select->columnText(0));
-  if (!object) return fail(ErrorCode::kDatabase, "malformed object id in media");
-  StoredMedia m{*object,
-                static_cast<std::uint64_t>(select->columnInt(1)),
-                select->columnText(2),
-                select->columnDouble(3),
-                select->columnText(4),
-                static_cast<int>(select->columnInt(5)),
-                static_cast<int>(select->columnInt(6)),
-                select->columnDouble(7),
-                select->columnText(8),
-                static_cast<std::uint64_t>(select->columnInt(9)),
-                {}};
-  select->reset();
-  auto fragments = db_->prepare(
-      "SELECT duration_s, offset, size FROM fragments WHERE object_id = ?1 ORDER BY seq");
-  if (!fragments) return std::unexpected(fragments.error());
-  fragments->bind(1, object->hex());
-  for (;;) {
-    auto more = fragments->step();
-    if (!more) return std::unexpected(more.error());
-    if (!*more) break;
-    m.fragments.push_back({fragments->columnDouble(0),
-                           static_cast<std::uint64_t>(fragments->columnInt(1)),
-                           static_cast<std::uint64_t>(fragments->columnInt(2))});
-  }
+  StoredMedia m;
+  LV_TRY(read([&](Database& db) -> Status {
+    auto select = db.prepare(
+        "SELECT m.object_id, o.size, m.container, m.duration_s, coalesce(m.video_codec, ''), "
+        "coalesce(m.width, 0), coalesce(m.height, 0), coalesce(m.rotation, 0), "
+        "coalesce(m.audio_codec, ''), m.init_size "
+        "FROM media m JOIN objects o ON o.id = m.object_id WHERE m.recording_id = ?1");
+    if (!select) return std::unexpected(select.error());
+    auto row = select->bind(1, recording.hex()).step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return fail(ErrorCode::kNotFound, "the recording has no playable media");
+    auto object = Id::parse(select->columnText(0));
+    if (!object) return fail(ErrorCode::kDatabase, "malformed object id in media");
+    m = StoredMedia{*object,
+                    static_cast<std::uint64_t>(select->columnInt(1)),
+                    select->columnText(2),
+                    select->columnDouble(3),
+                    select->columnText(4),
+                    static_cast<int>(select->columnInt(5)),
+                    static_cast<int>(select->columnInt(6)),
+                    select->columnDouble(7),
+                    select->columnText(8),
+                    static_cast<std::uint64_t>(select->columnInt(9)),
+                    {}};
+    auto fragments = db.prepare(
+        "SELECT duration_s, offset, size FROM fragments WHERE object_id = ?1 ORDER BY seq");
+    if (!fragments) return std::unexpected(fragments.error());
+    return fragments->bind(1, object->hex()).forEachRow([&](const Statement& f) -> Status {
+      m.fragments.push_back({f.columnDouble(0), static_cast<std::uint64_t>(f.columnInt(1)),
+                             static_cast<std::uint64_t>(f.columnInt(2))});
+      return {};
+    });
+  }));
   return m;
 }
 
 Result<Id> Vault::mediaObject(const Id& recording) {
-  std::lock_guard lock(mutex_);
-  auto select = db_->prepare("SELECT object_id FROM media WHERE recording_id = ?1");
-  if (!select) return std::unexpected(select.error());
-  auto row = select->bind(1, recording.hex()).step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return fail(ErrorCode::kNotFound, "the recording has no playable media");
-  auto object = Id::parse(select->columnText(0));
-  select->reset();
-  if (!object) return fail(ErrorCode::kDatabase, "malformed object id in media");
+  std::optional<Id> object;
+  LV_TRY(read([&](Database& db) -> Status {
+    auto select = db.prepare("SELECT object_id FROM media WHERE recording_id = ?1");
+    if (!select) return std::unexpected(select.error());
+    auto row = select->bind(1, recording.hex()).step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return fail(ErrorCode::kNotFound, "the recording has no playable media");
+    object = Id::parse(select->columnText(0));
+    if (!object) return fail(ErrorCode::kDatabase, "malformed object id in media");
+    return {};
+  }));
   return *object;
 }
 
 Result<std::optional<std::pair<std::string, std::string>>> Vault::ingestFailure(
     const Id& recording) {
-  std::lock_guard lock(mutex_);
-  auto select = db_->prepare("SELECT code, message FROM ingest_failures WHERE recording_id = ?1");
-  if (!select) return std::unexpected(select.error());
-  auto row = select->bind(1, recording.hex()).step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return std::nullopt;
-  return std::pair{select->columnText(0), select->columnText(1)};
+  std::optional<std::pair<std::string, std::string>> failure;
+  LV_TRY(read([&](Database& db) -> Status {
+    auto select = db.prepare("SELECT code, message FROM ingest_failures WHERE recording_id = ?1");
+    if (!select) return std::unexpected(select.error());
+    auto row = select->bind(1, recording.hex()).step();
+    if (!row) return std::unexpected(row.error());
+    if (*row) failure = std::pair{select->columnText(0), select->columnText(1)};
+    return {};
+  }));
+  return failure;
 }
 
 Result<std::optional<Id>> Vault::poster(const Id& recording) {
-  std::lock_guard lock(mutex_);
-  auto select =
-      db_->prepare("SELECT id FROM objects WHERE recording_id = ?1 AND kind = 'poster' LIMIT 1");
-  if (!select) return std::unexpected(select.error());
-  auto row = select->bind(1, recording.hex()).step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return std::nullopt;
-  return Id::parse(select->columnText(0));
+  std::optional<Id> poster;
+  LV_TRY(read([&](Database& db) -> Status {
+    auto select =
+        db.prepare("SELECT id FROM objects WHERE recording_id = ?1 AND kind = 'poster' LIMIT 1");
+    if (!select) return std::unexpected(select.error());
+    auto row = select->bind(1, recording.hex()).step();
+    if (!row) return std::unexpected(row.error());
+    if (*row) poster = Id::parse(select->columnText(0));
+    return {};
+  }));
+  return poster;
 }
 
 }  // namespace storage

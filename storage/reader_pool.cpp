@@ -1,0 +1,67 @@
+#include "storage/reader_pool.h"
+
+#include <utility>
+
+namespace storage {
+
+ReaderPool::ReaderPool(std::string path, std::size_t max_connections)
+    : path_(std::move(path)), max_(max_connections == 0 ? 1 : max_connections) {}
+
+ReaderPool::~ReaderPool() = default;
+
+Result<std::unique_ptr<Database>> ReaderPool::acquire() {
+  std::unique_lock lock(mutex_);
+  freed_.wait(lock, [this] { return !idle_.empty() || open_ < max_; });
+  if (!idle_.empty()) {
+    auto connection = std::move(idle_.back());
+    idle_.pop_back();
+    return connection;
+  }
+  ++open_;
+  lock.unlock();
+  // Opened outside the lock: opening reads the schema, and others may go on meanwhile.
+  auto opened = Database::openReader(path_);
+  if (!opened) {
+    lock.lock();
+    --open_;
+    freed_.notify_one();
+  }
+  return opened;
+}
+
+void ReaderPool::release(std::unique_ptr<Database> connection) {
+  std::lock_guard lock(mutex_);
+  if (connection) {
+    idle_.push_back(std::move(connection));
+  } else {
+    --open_;
+  }
+  freed_.notify_one();
+}
+
+Status ReaderPool::run(const std::function<Status(Database&)>& work) {
+  auto acquired = acquire();
+  if (!acquired) return std::unexpected(acquired.error());
+  // Returns the connection on every way out, exceptions from `work` included,
+  // and never returns one still inside a transaction: it would hold the WAL
+  // and block the checkpoint that deletion needs.
+  struct Lease {
+    ReaderPool& pool;
+    std::unique_ptr<Database> db;
+    bool in_transaction = false;
+    ~Lease() {
+      if (in_transaction && !db->exec("ROLLBACK")) db.reset();
+      pool.release(std::move(db));
+    }
+  } lease{*this, std::move(*acquired)};
+  LV_TRY(lease.db->exec("BEGIN"));
+  lease.in_transaction = true;
+  Status result = work(*lease.db);
+  if (result) {
+    result = lease.db->exec("COMMIT");
+    lease.in_transaction = !result;
+  }
+  return result;
+}
+
+}  // namespace storage
