@@ -45,6 +45,13 @@ class FileSystem {
 
   // Creates a file that must not exist yet (O_EXCL) and opens it for appending.
   virtual Result<std::unique_ptr<WritableFile>> createNew(const std::string& path) = 0;
+  // createNew() for a large file written once, front to back, and not read
+  // back soon (a finished object): where the file system allows, its writes
+  // bypass the page cache (O_DIRECT), which saves copying every byte into the
+  // cache and the cache's memory. Same contract otherwise. By default, createNew().
+  virtual Result<std::unique_ptr<WritableFile>> createNewDirect(const std::string& path) {
+    return createNew(path);
+  }
   // Opens an existing file for appending at its end.
   virtual Result<std::unique_ptr<WritableFile>> openAppend(const std::string& path) = 0;
   virtual Result<std::unique_ptr<RandomAccessFile>> openRead(const std::string& path) = 0;

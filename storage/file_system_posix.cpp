@@ -1,5 +1,7 @@
 // FileSystem over POSIX calls. Every fd is owned by UniqueFd; EINTR is retried.
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -69,6 +71,93 @@ class PosixWritableFile final : public WritableFile {
   std::size_t unsynced_ = 0;
 };
 
+// Writes through O_DIRECT: from a block-aligned staging buffer, in whole
+// blocks at block-aligned offsets, as O_DIRECT requires. The last partial
+// block is written padded by sync() and the file cut back to its real length;
+// it stays staged, and is written again at the same offset once it fills.
+class PosixDirectFile final : public WritableFile {
+ public:
+  // 4096 covers every common device's logical block size (512 or 4096).
+  static constexpr std::size_t kAlign = 4096;
+  static constexpr std::size_t kStage = 1 << 20;
+
+  struct Free {
+    void operator()(std::uint8_t* p) const { std::free(p); }
+  };
+  using Stage = std::unique_ptr<std::uint8_t, Free>;
+
+  // Null when out of memory.
+  static Stage newStage() {
+    return Stage(static_cast<std::uint8_t*>(std::aligned_alloc(kAlign, kStage)));
+  }
+
+  PosixDirectFile(int fd, std::string path, Stage stage)
+      : fd_(fd), path_(std::move(path)), stage_(std::move(stage)) {}
+
+  Status append(Bytes data) override {
+    while (!data.empty()) {
+      const std::size_t take = std::min(kStage - used_, data.size());
+      std::memcpy(stage_.get() + used_, data.data(), take);
+      used_ += take;
+      size_ += take;
+      data = data.subspan(take);
+      if (used_ == kStage) LV_TRY(writeWholeBlocks());
+    }
+    return {};
+  }
+
+  Status sync() override {
+    LV_TRY(writeWholeBlocks());
+    if (used_ > 0) {
+      const std::size_t padded = (used_ + kAlign - 1) / kAlign * kAlign;
+      std::memset(stage_.get() + used_, 0, padded - used_);
+      LV_TRY(writeAt(file_offset_, padded));
+    }
+    // Drops the padding (and, after an earlier sync, nothing else: the file
+    // only ever grows past size_ by the padding of its last block).
+    if (used_ > 0 && ::ftruncate(fd_.get(), static_cast<off_t>(size_)) != 0) {
+      return ioError("truncate", path_, errno);
+    }
+    // O_DIRECT leaves the device's write cache and the file's metadata (its
+    // size, its new extents) to fdatasync, as for a buffered file.
+    if (::fdatasync(fd_.get()) != 0) return ioError("fdatasync", path_, errno);
+    return {};
+  }
+
+ private:
+  // Writes the staged whole blocks and keeps the partial one, moved to the front.
+  Status writeWholeBlocks() {
+    const std::size_t whole = used_ / kAlign * kAlign;
+    if (whole == 0) return {};
+    LV_TRY(writeAt(file_offset_, whole));
+    file_offset_ += whole;
+    used_ -= whole;
+    std::memmove(stage_.get(), stage_.get() + whole, used_);
+    return {};
+  }
+
+  Status writeAt(std::uint64_t offset, std::size_t length) {
+    std::size_t done = 0;
+    while (done < length) {
+      const ssize_t n = ::pwrite(fd_.get(), stage_.get() + done, length - done,
+                                 static_cast<off_t>(offset + done));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return ioError("write", path_, errno);
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    return {};
+  }
+
+  UniqueFd fd_;
+  std::string path_;
+  Stage stage_;
+  std::size_t used_ = 0;           // staged bytes; they belong at file_offset_
+  std::uint64_t file_offset_ = 0;  // block-aligned
+  std::uint64_t size_ = 0;         // bytes appended in all
+};
+
 class PosixRandomAccessFile final : public RandomAccessFile {
  public:
   PosixRandomAccessFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
@@ -120,6 +209,16 @@ class PosixFileSystem final : public FileSystem {
     int fd = openRetrying(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW, 0600);
     if (fd < 0) return ioError("create", path, errno);
     return std::make_unique<PosixWritableFile>(fd, path);
+  }
+
+  Result<std::unique_ptr<WritableFile>> createNewDirect(const std::string& path) override {
+    auto stage = PosixDirectFile::newStage();
+    if (!stage) return ioError("create", path, ENOMEM);
+    int fd = openRetrying(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_DIRECT, 0600);
+    // EINVAL: a file system without O_DIRECT (tmpfs before Linux 6.6, some FUSE ones).
+    if (fd < 0 && errno == EINVAL) return createNew(path);
+    if (fd < 0) return ioError("create", path, errno);
+    return std::make_unique<PosixDirectFile>(fd, path, std::move(stage));
   }
 
   Result<std::unique_ptr<WritableFile>> openAppend(const std::string& path) override {

@@ -23,7 +23,8 @@ Result<std::unique_ptr<ObjectWriter>> ObjectWriter::create(FileSystem& fs, const
 
   // A leading dot keeps unfinished objects out of every listing of real ones.
   std::string temp_path = joinPath(dir, "." + id.hex() + ".tmp");
-  auto file = fs.createNew(temp_path);
+  // Written once, front to back; streaming reads it later, segment by segment.
+  auto file = fs.createNewDirect(temp_path);
   if (!file) return std::unexpected(file.error());
   std::unique_ptr<ObjectWriter> writer(
       new ObjectWriter(fs, dir, id, std::move(*cipher), std::move(*file), temp_path));

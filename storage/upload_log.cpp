@@ -159,8 +159,22 @@ Result<std::uint64_t> UploadLog::append(Bytes data) {
 // --- UploadLogReader -------------------------------------------------------
 
 UploadLogReader::UploadLogReader(std::unique_ptr<RandomAccessFile> file, UploadCipher cipher,
-                                 std::vector<Record> index, std::uint64_t size)
-    : file_(std::move(file)), cipher_(std::move(cipher)), index_(std::move(index)), size_(size) {}
+                                 UploadCipher prefetch_cipher, std::vector<Record> index,
+                                 std::uint64_t size)
+    : file_(std::move(file)),
+      cipher_(std::move(cipher)),
+      prefetch_cipher_(std::move(prefetch_cipher)),
+      index_(std::move(index)),
+      size_(size),
+      prefetcher_([this](std::stop_token stop) { prefetchLoop(std::move(stop)); }) {}
+
+UploadLogReader::~UploadLogReader() {
+  prefetcher_.request_stop();
+  if (prefetcher_.joinable()) prefetcher_.join();
+  // Pupils' lessons in plaintext: not left behind in freed memory.
+  cleanse(current_.bytes);
+  cleanse(prefetch_.bytes);
+}
 
 Result<std::unique_ptr<UploadLogReader>> UploadLogReader::open(FileSystem& fs,
                                                                const std::string& path,
@@ -173,6 +187,9 @@ Result<std::unique_ptr<UploadLogReader>> UploadLogReader::open(FileSystem& fs,
   if (!file_size) return std::unexpected(file_size.error());
   auto cipher = readHeader(**file, *file_size, upload_id, data_key);
   if (!cipher) return std::unexpected(cipher.error());
+  // A cipher context per thread: one is not safe to share.
+  auto prefetch_cipher = readHeader(**file, *file_size, upload_id, data_key);
+  if (!prefetch_cipher) return std::unexpected(prefetch_cipher.error());
 
   std::vector<Record> index;
   std::uint64_t at = kUploadHeaderSize;
@@ -194,23 +211,64 @@ Result<std::unique_ptr<UploadLogReader>> UploadLogReader::open(FileSystem& fs,
                                            " readable bytes, expected " +
                                            std::to_string(expected_size));
   }
-  return std::unique_ptr<UploadLogReader>(
-      new UploadLogReader(std::move(*file), std::move(*cipher), std::move(index), plain));
+  return std::unique_ptr<UploadLogReader>(new UploadLogReader(
+      std::move(*file), std::move(*cipher), std::move(*prefetch_cipher), std::move(index), plain));
+}
+
+void UploadLogReader::fill(Slot& slot, std::size_t record, UploadCipher& cipher) const {
+  const Record& r = index_[record];
+  slot.bytes.resize(r.length + kRecordOverhead);
+  slot.status = file_->readAt(r.file_offset, slot.bytes);
+  if (!slot.status) return;
+  // In place: the plaintext overwrites the ciphertext it came from.
+  const MutableBytes plaintext(slot.bytes.data() + kRecordPrefixSize, r.length);
+  slot.status = cipher.open(record, r.plain_offset, slot.bytes, plaintext);
+  if (!slot.status && slot.status.error().code == ErrorCode::kSegmentAuth) {
+    slot.status = fail(ErrorCode::kSegmentAuth,
+                       "upload record " + std::to_string(record) + " failed authentication");
+  }
+}
+
+void UploadLogReader::prefetchLoop(std::stop_token stop) {
+  std::unique_lock lock(mutex_);
+  while (changed_.wait(lock, stop, [this] { return loading_; })) {
+    const std::size_t record = prefetch_.record;
+    lock.unlock();
+    fill(prefetch_, record, prefetch_cipher_);
+    lock.lock();
+    loading_ = false;
+    changed_.notify_all();
+  }
 }
 
 Status UploadLogReader::load(std::size_t record) {
-  if (record == cached_) return {};
-  const Record& r = index_[record];
-  sealed_.resize(r.length + kRecordOverhead);
-  cache_.resize(r.length);
-  cached_ = SIZE_MAX;
-  LV_TRY(file_->readAt(r.file_offset, sealed_));
-  if (auto opened = cipher_.open(record, r.plain_offset, sealed_, cache_); !opened) {
-    if (opened.error().code != ErrorCode::kSegmentAuth) return opened;
-    return fail(ErrorCode::kSegmentAuth,
-                "upload record " + std::to_string(record) + " failed authentication");
+  if (current_.record != record || !current_.status) {
+    {
+      std::unique_lock lock(mutex_);
+      if (prefetch_.record == record) {
+        changed_.wait(lock, [this] { return !loading_; });
+        std::swap(current_, prefetch_);
+      }
+    }
+    if (current_.record != record) {
+      current_.record = record;
+      fill(current_, record, cipher_);
+    }
   }
-  cached_ = record;
+  if (!current_.status) {
+    current_.record = SIZE_MAX;  // tried again by the next read, not taken from here
+    return current_.status;
+  }
+  // Reads go front to back: start on the next record unless the prefetch is
+  // busy (with a record a seek made useless) or already has it.
+  if (record + 1 < index_.size()) {
+    std::lock_guard lock(mutex_);
+    if (!loading_ && prefetch_.record != record + 1) {
+      prefetch_.record = record + 1;
+      loading_ = true;
+      changed_.notify_all();
+    }
+  }
   return {};
 }
 
@@ -230,9 +288,10 @@ Status UploadLogReader::read(std::uint64_t offset, MutableBytes out) {
       cleanse(out);
       return loaded;
     }
-    const std::size_t within = static_cast<std::size_t>(at - index_[record].plain_offset);
-    const std::size_t take = std::min<std::size_t>(cache_.size() - within, out.size() - done);
-    std::memcpy(out.data() + done, cache_.data() + within, take);
+    const Record& r = index_[record];
+    const std::size_t within = static_cast<std::size_t>(at - r.plain_offset);
+    const std::size_t take = std::min<std::size_t>(r.length - within, out.size() - done);
+    std::memcpy(out.data() + done, current_.bytes.data() + kRecordPrefixSize + within, take);
     done += take;
   }
   return {};

@@ -7,9 +7,12 @@
 // Thread safety: none; the server serialises appends per upload.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "storage/file_system.h"
@@ -57,7 +60,12 @@ class UploadLog {
 
 // Random-access plaintext reads over a complete upload log, for ingest. The
 // index is built from the record headers; each record is authenticated when
-// it is first read. Thread safety: none (one record is cached).
+// it is first read, and nothing of it is handed out before. While the caller
+// reads one record, a thread of the reader's own reads and authenticates the
+// next (ingest reads front to back, and this takes the decryption off the
+// remuxer's thread); a read elsewhere is served directly.
+//
+// Thread safety: one caller at a time.
 class UploadLogReader {
  public:
   // `expected_size` is the acknowledged offset recorded for the upload; a log
@@ -66,6 +74,9 @@ class UploadLogReader {
                                                        const Id& upload_id,
                                                        const SecretKey& data_key,
                                                        std::uint64_t expected_size);
+  ~UploadLogReader();
+  UploadLogReader(const UploadLogReader&) = delete;
+  UploadLogReader& operator=(const UploadLogReader&) = delete;
 
   std::uint64_t size() const { return size_; }
   // Fills `out` with bytes [offset, offset + out.size()), within size().
@@ -77,17 +88,33 @@ class UploadLogReader {
     std::uint64_t plain_offset;
     std::uint32_t length;
   };
+  // One record, read whole and decrypted in place: its plaintext starts
+  // kRecordPrefixSize bytes into `bytes`.
+  struct Slot {
+    std::size_t record = SIZE_MAX;
+    std::vector<std::uint8_t> bytes;
+    Status status;
+  };
   UploadLogReader(std::unique_ptr<RandomAccessFile> file, UploadCipher cipher,
-                  std::vector<Record> index, std::uint64_t size);
+                  UploadCipher prefetch_cipher, std::vector<Record> index, std::uint64_t size);
+  // Makes current_ hold `record`: taken from the prefetch when it has it.
   Status load(std::size_t record);
+  // Reads and decrypts `record` into `slot` (its bytes and status; the caller sets its record).
+  void fill(Slot& slot, std::size_t record, UploadCipher& cipher) const;
+  void prefetchLoop(std::stop_token stop);
 
-  std::unique_ptr<RandomAccessFile> file_;
-  UploadCipher cipher_;
+  std::unique_ptr<RandomAccessFile> file_;  // pread: shared by both threads
+  UploadCipher cipher_;                     // the caller's thread
+  UploadCipher prefetch_cipher_;            // the prefetch thread's
   const std::vector<Record> index_;
   const std::uint64_t size_;
-  std::vector<std::uint8_t> sealed_;
-  std::vector<std::uint8_t> cache_;
-  std::size_t cached_ = SIZE_MAX;
+  Slot current_;  // the caller's
+
+  std::mutex mutex_;
+  std::condition_variable_any changed_;
+  Slot prefetch_;          // the prefetch thread's while loading_, else guarded
+  bool loading_ = false;   // guarded
+  std::jthread prefetcher_;  // started last
 };
 
 }  // namespace storage

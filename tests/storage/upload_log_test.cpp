@@ -2,6 +2,7 @@
 // altered tails, and the random-access reader used by ingest.
 #include "storage/upload_log.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 
@@ -172,6 +173,44 @@ TEST_F(UploadLogTest, ReaderDetectsAnAlteredRecord) {
   ASSERT_FALSE(status);
   EXPECT_EQ(status.error().code, ErrorCode::kSegmentAuth);
   EXPECT_NE(status.error().message.find("record 0"), std::string::npos);
+}
+
+// Front to back in small reads, as libav reads: the next record is read ahead
+// on the reader's own thread. An altered record is still refused when the
+// read reaches it (the read-ahead hands nothing out unauthenticated), the
+// records before it stay readable, and asking again fails again.
+TEST_F(UploadLogTest, ReadingAheadServesFrontToBackAndStillRefusesAnAlteredRecord) {
+  const auto input = pseudoRandom(40 * 1000, 12);
+  {
+    auto log = create();
+    for (std::size_t at = 0; at < input.size(); at += 1000) {
+      ASSERT_TRUE(log->append(Bytes(input).subspan(at, 1000)));  // 40 records
+    }
+  }
+  auto bytes = readFile(path());
+  const std::size_t record_bytes = 1000 + kRecordOverhead;
+  constexpr std::size_t kAltered = 23;
+  bytes[kUploadHeaderSize + kAltered * record_bytes + kRecordPrefixSize + 5] ^= 0x01;
+  writeFile(path(), bytes);
+  auto reader = UploadLogReader::open(FileSystem::posix(), path(), id_, key_, input.size());
+  ASSERT_TRUE(reader);
+  std::vector<std::uint8_t> out(300);
+  std::size_t at = 0;
+  for (; at + out.size() <= kAltered * 1000; at += out.size()) {
+    ASSERT_TRUE((*reader)->read(at, out)) << "at " << at;
+    ASSERT_TRUE(std::equal(out.begin(), out.end(), input.begin() + static_cast<std::ptrdiff_t>(at)));
+  }
+  auto failed = (*reader)->read(at, out);  // reaches into record 23
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, ErrorCode::kSegmentAuth);
+  EXPECT_NE(failed.error().message.find("record 23"), std::string::npos);
+  EXPECT_TRUE(std::all_of(out.begin(), out.end(), [](std::uint8_t b) { return b == 0; }));
+  ASSERT_TRUE((*reader)->read(0, out));
+  EXPECT_TRUE(std::equal(out.begin(), out.end(), input.begin()));
+  EXPECT_FALSE((*reader)->read(kAltered * 1000 + 10, out));
+  // After it, a seek past the altered record reads on.
+  ASSERT_TRUE((*reader)->read(input.size() - out.size(), out));
+  EXPECT_TRUE(std::equal(out.begin(), out.end(), input.end() - static_cast<std::ptrdiff_t>(out.size())));
 }
 
 TEST_F(UploadLogTest, ADroppedOrRepeatedRecordEndsTheLogThere) {
