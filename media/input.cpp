@@ -142,6 +142,10 @@ Result<std::unique_ptr<Input>> openInput(ByteSource& source, const Limits& limit
     av_free(buffer);
     return fail(ErrorCode::kInternal, "out of memory");
   }
+  // Reads of whole packets go straight from the source into the packet instead of
+  // through this buffer: one copy of every byte less on the remuxer's thread. Small reads
+  // (box and element headers) still use the buffer; seeks always reach seek().
+  input->avio->direct = 1;
   // Custom I/O first: no failure path may then free our AVIO with the context.
   ctx->flags |= AVFMT_FLAG_CUSTOM_IO;
   ctx->pb = input->avio.get();

@@ -145,6 +145,12 @@ class PosixDirectFile final : public WritableFile {
         if (errno == EINTR) continue;
         return ioError("write", path_, errno);
       }
+      // Going on from a point that is not block-aligned would fail with EINVAL
+      // and hide the cause; a write of nothing would loop for ever.
+      if (n == 0 || static_cast<std::size_t>(n) % kAlign != 0) {
+        return fail(ErrorCode::kIo, "write " + path_ + ": short write (" + std::to_string(n) +
+                                        " of " + std::to_string(length - done) + " bytes)");
+      }
       done += static_cast<std::size_t>(n);
     }
     return {};
@@ -214,11 +220,22 @@ class PosixFileSystem final : public FileSystem {
   Result<std::unique_ptr<WritableFile>> createNewDirect(const std::string& path) override {
     auto stage = PosixDirectFile::newStage();
     if (!stage) return ioError("create", path, ENOMEM);
-    int fd = openRetrying(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_DIRECT, 0600);
-    // EINVAL: a file system without O_DIRECT (tmpfs before Linux 6.6, some FUSE ones).
-    if (fd < 0 && errno == EINVAL) return createNew(path);
+    // O_DIRECT is set after the file exists: open() with it creates the file before
+    // finding that the file system cannot do it, and the O_EXCL retry would then fail.
+    int fd = openRetrying(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
     if (fd < 0) return ioError("create", path, errno);
-    return std::make_unique<PosixDirectFile>(fd, path, std::move(stage));
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_DIRECT) == 0) {
+      return std::make_unique<PosixDirectFile>(fd, path, std::move(stage));
+    }
+    // No O_DIRECT here (tmpfs before Linux 6.6, some FUSE file systems): buffered.
+    if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_APPEND) != 0) {
+      const int error = errno;
+      ::close(fd);
+      ::unlink(path.c_str());
+      return ioError("create", path, error);
+    }
+    return std::make_unique<PosixWritableFile>(fd, path);
   }
 
   Result<std::unique_ptr<WritableFile>> openAppend(const std::string& path) override {

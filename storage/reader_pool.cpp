@@ -9,9 +9,16 @@ ReaderPool::ReaderPool(std::string path, std::size_t max_connections)
 
 ReaderPool::~ReaderPool() = default;
 
+namespace {
+
+thread_local bool t_in_run = false;
+
+}  // namespace
+
 Result<std::unique_ptr<Database>> ReaderPool::acquire() {
   std::unique_lock lock(mutex_);
-  freed_.wait(lock, [this] { return !idle_.empty() || open_ < max_; });
+  freed_.wait(lock, [this] { return !paused_ && (!idle_.empty() || open_ < max_); });
+  ++active_;
   if (!idle_.empty()) {
     auto connection = std::move(idle_.back());
     idle_.pop_back();
@@ -24,7 +31,8 @@ Result<std::unique_ptr<Database>> ReaderPool::acquire() {
   if (!opened) {
     lock.lock();
     --open_;
-    freed_.notify_one();
+    --active_;
+    freed_.notify_all();
   }
   return opened;
 }
@@ -36,10 +44,29 @@ void ReaderPool::release(std::unique_ptr<Database> connection) {
   } else {
     --open_;
   }
-  freed_.notify_one();
+  --active_;
+  // All: a pause waits for active_ to reach zero, runs wait for a connection.
+  freed_.notify_all();
+}
+
+ReaderPool::Pause ReaderPool::pause() {
+  std::unique_lock lock(mutex_);
+  // One pause at a time (the vault's writer takes it, under its own lock).
+  freed_.wait(lock, [this] { return !paused_; });
+  paused_ = true;
+  freed_.wait(lock, [this] { return active_ == 0; });
+  return Pause(*this);
+}
+
+ReaderPool::Pause::~Pause() {
+  if (pool_ == nullptr) return;
+  std::lock_guard lock(pool_->mutex_);
+  pool_->paused_ = false;
+  pool_->freed_.notify_all();
 }
 
 Status ReaderPool::run(const std::function<Status(Database&)>& work) {
+  if (t_in_run) return fail(ErrorCode::kInvalidArgument, "a read inside a read");
   auto acquired = acquire();
   if (!acquired) return std::unexpected(acquired.error());
   // Returns the connection on every way out, exceptions from `work` included,
@@ -50,10 +77,12 @@ Status ReaderPool::run(const std::function<Status(Database&)>& work) {
     std::unique_ptr<Database> db;
     bool in_transaction = false;
     ~Lease() {
+      t_in_run = false;
       if (in_transaction && !db->exec("ROLLBACK")) db.reset();
       pool.release(std::move(db));
     }
   } lease{*this, std::move(*acquired)};
+  t_in_run = true;
   LV_TRY(lease.db->exec("BEGIN"));
   lease.in_transaction = true;
   Status result = work(*lease.db);

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "storage/database.h"
@@ -30,8 +31,27 @@ class ReaderPool {
   ReaderPool& operator=(const ReaderPool&) = delete;
 
   // Runs `work` in a read transaction on a connection of its own; waits while
-  // every connection is in use.
+  // every connection is in use or the pool is paused. Not from inside `work`
+  // (kInvalidArgument): a nested run would see another snapshot, and enough of
+  // them at once would wait for each other for ever.
   Status run(const std::function<Status(Database&)>& work);
+
+  // While the returned guard lives, no run() is inside a transaction: pause()
+  // waits for those under way and holds back new ones. For the writer's WAL
+  // checkpoint (deletion, key rotation), which any open read transaction
+  // blocks, and which steady traffic would otherwise never let through.
+  class Pause {
+   public:
+    explicit Pause(ReaderPool& pool) : pool_(&pool) {}
+    Pause(Pause&& other) noexcept : pool_(std::exchange(other.pool_, nullptr)) {}
+    Pause(const Pause&) = delete;
+    Pause& operator=(const Pause&) = delete;
+    ~Pause();
+
+   private:
+    ReaderPool* pool_;
+  };
+  [[nodiscard]] Pause pause();
 
  private:
   Result<std::unique_ptr<Database>> acquire();
@@ -42,7 +62,9 @@ class ReaderPool {
   std::mutex mutex_;
   std::condition_variable freed_;
   std::vector<std::unique_ptr<Database>> idle_;
-  std::size_t open_ = 0;  // idle and in use
+  std::size_t open_ = 0;    // idle and in use
+  std::size_t active_ = 0;  // runs between acquire() and release()
+  bool paused_ = false;
 };
 
 }  // namespace storage

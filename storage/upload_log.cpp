@@ -165,15 +165,24 @@ UploadLogReader::UploadLogReader(std::unique_ptr<RandomAccessFile> file, UploadC
       cipher_(std::move(cipher)),
       prefetch_cipher_(std::move(prefetch_cipher)),
       index_(std::move(index)),
-      size_(size),
-      prefetcher_([this](std::stop_token stop) { prefetchLoop(std::move(stop)); }) {}
+      size_(size) {
+  // Room for the longest record, once: a slot never reallocates, so no plaintext is left
+  // behind in a freed buffer, and filling a slot allocates nothing.
+  std::size_t longest = 0;
+  for (const Record& r : index_) longest = std::max<std::size_t>(longest, r.length);
+  current_.bytes.reserve(longest + kRecordOverhead);
+  prefetch_.bytes.reserve(longest + kRecordOverhead);
+  prefetcher_ = std::jthread([this](std::stop_token stop) { prefetchLoop(std::move(stop)); });
+}
 
 UploadLogReader::~UploadLogReader() {
   prefetcher_.request_stop();
   if (prefetcher_.joinable()) prefetcher_.join();
   // Pupils' lessons in plaintext: not left behind in freed memory.
-  cleanse(current_.bytes);
-  cleanse(prefetch_.bytes);
+  for (Slot* slot : {&current_, &prefetch_}) {
+    slot->bytes.resize(slot->bytes.capacity());  // no reallocation: the whole buffer is wiped
+    cleanse(slot->bytes);
+  }
 }
 
 Result<std::unique_ptr<UploadLogReader>> UploadLogReader::open(FileSystem& fs,
@@ -215,17 +224,23 @@ Result<std::unique_ptr<UploadLogReader>> UploadLogReader::open(FileSystem& fs,
       std::move(*file), std::move(*cipher), std::move(*prefetch_cipher), std::move(index), plain));
 }
 
-void UploadLogReader::fill(Slot& slot, std::size_t record, UploadCipher& cipher) const {
-  const Record& r = index_[record];
-  slot.bytes.resize(r.length + kRecordOverhead);
-  slot.status = file_->readAt(r.file_offset, slot.bytes);
-  if (!slot.status) return;
-  // In place: the plaintext overwrites the ciphertext it came from.
-  const MutableBytes plaintext(slot.bytes.data() + kRecordPrefixSize, r.length);
-  slot.status = cipher.open(record, r.plain_offset, slot.bytes, plaintext);
-  if (!slot.status && slot.status.error().code == ErrorCode::kSegmentAuth) {
-    slot.status = fail(ErrorCode::kSegmentAuth,
-                       "upload record " + std::to_string(record) + " failed authentication");
+void UploadLogReader::fill(Slot& slot, std::size_t record, UploadCipher& cipher) const noexcept {
+  try {
+    const Record& r = index_[record];
+    slot.bytes.resize(r.length + kRecordOverhead);  // within the capacity reserved
+    slot.status = file_->readAt(r.file_offset, slot.bytes);
+    if (!slot.status) return;
+    // In place: the plaintext overwrites the ciphertext it came from.
+    const MutableBytes plaintext(slot.bytes.data() + kRecordPrefixSize, r.length);
+    slot.status = cipher.open(record, r.plain_offset, slot.bytes, plaintext);
+    if (!slot.status && slot.status.error().code == ErrorCode::kSegmentAuth) {
+      slot.status = fail(ErrorCode::kSegmentAuth,
+                         "upload record " + std::to_string(record) + " failed authentication");
+    }
+  } catch (...) {
+    // Only an allocation can throw here; an empty message allocates nothing.
+    cleanse(slot.bytes);
+    slot.status = std::unexpected(Error{ErrorCode::kIo, {}});
   }
 }
 
@@ -251,7 +266,7 @@ Status UploadLogReader::load(std::size_t record) {
       }
     }
     if (current_.record != record) {
-      current_.record = record;
+      current_.record = record;  // whatever fill() leaves, its status says if it is usable
       fill(current_, record, cipher_);
     }
   }

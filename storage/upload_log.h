@@ -100,7 +100,7 @@ class UploadLogReader {
   // Makes current_ hold `record`: taken from the prefetch when it has it.
   Status load(std::size_t record);
   // Reads and decrypts `record` into `slot` (its bytes and status; the caller sets its record).
-  void fill(Slot& slot, std::size_t record, UploadCipher& cipher) const;
+  void fill(Slot& slot, std::size_t record, UploadCipher& cipher) const noexcept;
   void prefetchLoop(std::stop_token stop);
 
   std::unique_ptr<RandomAccessFile> file_;  // pread: shared by both threads
@@ -114,7 +114,7 @@ class UploadLogReader {
   std::condition_variable_any changed_;
   Slot prefetch_;          // the prefetch thread's while loading_, else guarded
   bool loading_ = false;   // guarded
-  std::jthread prefetcher_;  // started last
+  std::jthread prefetcher_;  // started at the end of the constructor
 };
 
 }  // namespace storage

@@ -153,7 +153,11 @@ Status Vault::removeFilesAndRowsLocked(const Id& recording) {
   // Step 2: no copy of the wrapped key may survive in the WAL. If a reader
   // blocks this, the recording stays 'deleting' (already unreadable) and the
   // next open or sweep finishes it.
-  LV_TRY(db_->checkpointTruncate());
+  {
+    // No read transaction may hold the WAL while it is truncated; reads wait meanwhile.
+    const auto paused = readers_.pause();
+    LV_TRY(db_->checkpointTruncate());
+  }
   // Step 3: the files. Already-missing files are what a resumed deletion finds.
   auto objects = selectIds(*db_, "SELECT id FROM objects WHERE recording_id = ?1", recording);
   if (!objects) return std::unexpected(objects.error());

@@ -137,7 +137,10 @@ Result<RotationResult> Vault::rotateMasterKey(std::int64_t now, const std::strin
   }
   // The old wrapped forms should not linger in the WAL. The rotation itself is
   // committed either way, so a blocked checkpoint is reported, not an error.
-  const bool truncated = db_->checkpointTruncate().has_value();
+  const bool truncated = [&] {
+    const auto paused = readers_.pause();  // as in deletion
+    return db_->checkpointTruncate().has_value();
+  }();
   return RotationResult{*new_id, rows.size(), truncated};
 }
 

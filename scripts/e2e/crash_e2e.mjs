@@ -72,7 +72,11 @@ await new Promise((resolve) => {
   for (const u of uploads) {
     const upload = new tus.Upload(u.file, {
       ...options(u, server.base),
-      onAfterResponse: () => {
+      onAfterResponse: (req, res) => {
+        // tus-js-client calls this before it takes the creation's Location into upload.url:
+        // read the Location here, or an upload answered but not yet PATCHed looks unanswered.
+        const location = req.getMethod() === 'POST' ? res.getHeader('Location') : null;
+        if (location) u.url = new URL(location, server.base).href;
         if (upload.url) u.url = upload.url;
         const acked = uploads.reduce((n, x) => n + x.acked, 0);
         if (!killed && acked > total / 3) {
@@ -120,7 +124,13 @@ await Promise.all(uploads.filter((u) => !u.done).map((u) => new Promise((resolve
     ...options(u, server.base),
     retryDelays: [0, 500, 1000],
     ...(u.url ? { uploadUrl: u.url } : {}),
-    onError: reject,
+    onError: async (error) => {
+      // Say what the server thought of the recording: the error alone does not explain it.
+      const got = await anna.request('GET', `/api/recordings/${u.id}`).catch(() => null);
+      console.error(`${u.id}: resume failed; url ${u.url}, ${u.acked} acknowledged before the kill, ` +
+        `status now ${got?.json?.status}`);
+      reject(error);
+    },
     onSuccess: resolve,
   });
   upload.start();

@@ -49,6 +49,25 @@ TEST(DirectFileTest, HoldsExactlyWhatWasAppendedWhateverTheSizesAndSyncs) {
   EXPECT_EQ(readFile(path), expected);
 }
 
+TEST(DirectFileTest, SyncsOnAndOffBlockBoundariesKeepTheLengthExact) {
+  testing::TempDir dir;
+  const std::string path = dir.file("object");
+  const auto input = pseudoRandom(3 * 4096 + 700, 5);
+  auto file = FileSystem::posix().createNewDirect(path);
+  ASSERT_TRUE(file) << file.error().toString();
+  // Lengths after each sync: a whole block; a padded tail; that tail grown to a block
+  // boundary (no partial block at this sync, after a padded one); one more partial tail.
+  for (const std::size_t until : {std::size_t{8192}, std::size_t{8292}, std::size_t{12288},
+                                  input.size()}) {
+    const std::size_t from = readFile(path).size();
+    ASSERT_TRUE((*file)->append(Bytes(input).subspan(from, until - from)));
+    ASSERT_TRUE((*file)->sync());
+    const auto on_disk = readFile(path);
+    ASSERT_EQ(on_disk.size(), until);
+    EXPECT_TRUE(std::equal(on_disk.begin(), on_disk.end(), input.begin())) << "at " << until;
+  }
+}
+
 TEST(DirectFileTest, RefusesAnExistingNameLikeCreateNew) {
   testing::TempDir dir;
   ASSERT_TRUE(FileSystem::posix().createNewDirect(dir.file("a")));
