@@ -257,7 +257,8 @@ void UploadLogReader::prefetchLoop(std::stop_token stop) {
 }
 
 Status UploadLogReader::load(std::size_t record) {
-  if (current_.record != record || !current_.status) {
+  // A failed record is never kept as current_ (see below): it is read again.
+  if (current_.record != record) {
     {
       std::unique_lock lock(mutex_);
       if (prefetch_.record == record) {
