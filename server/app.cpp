@@ -23,6 +23,7 @@
 #include "server/tls.h"
 #include "server/json_log.h"
 #include "server/routes.h"
+#include "storage/crypto.h"
 #include "storage/vault.h"
 
 #ifndef LV_VERSION
@@ -202,6 +203,7 @@ int LessonVaultServer::serve(const Config& config) {
   blockTerminationSignals();
   Poco::Logger& log = Poco::Logger::get("lessonvault");
   log.information("starting lessonvault " LV_VERSION " with " + config_path_);
+  log.information("AES-256-GCM by " + storage::AesGcm::autoEngineDescription());
   auto services = openServices(config);
   if (!services) return failStartup(EXIT_CONFIG, services.error().describe());
   std::unique_ptr<HttpService> http;

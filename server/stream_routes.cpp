@@ -183,7 +183,11 @@ class StreamRoutes {
         if (!stillAllowed(viewing)) throw std::runtime_error("access ended during the response");
         next_check = offset + kRecheckBytes;
       }
-      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_size, end - offset));
+      // Chunks end at multiples of the buffer size in the object, segment boundaries
+      // for the default 64 KiB segments: every segment but the range's first and last
+      // decrypts straight into the buffer, not through the reader's cache and a copy.
+      const auto n = static_cast<std::size_t>(
+          std::min<std::uint64_t>(kStreamBuffer - offset % kStreamBuffer, end - offset));
       // After send() no second status can go out: a failure here reaches
       // RequestHandler, which logs it and closes the connection.
       unwrap(reader->read(offset, {buffer.get(), n}));

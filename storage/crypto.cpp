@@ -9,6 +9,7 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 
+#include "storage/gcm_ipsec.h"
 #include "storage/openssl_util.h"
 
 namespace storage {
@@ -117,11 +118,28 @@ void AesGcm::CtxFree::operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_fre
 
 AesGcm::AesGcm(CtxPtr encrypt, CtxPtr decrypt)
     : encrypt_(std::move(encrypt)), decrypt_(std::move(decrypt)) {}
+AesGcm::AesGcm(std::unique_ptr<internal::IpsecGcmKey> fast) : fast_(std::move(fast)) {}
 AesGcm::AesGcm(AesGcm&&) noexcept = default;
 AesGcm& AesGcm::operator=(AesGcm&&) noexcept = default;
 AesGcm::~AesGcm() = default;
 
-Result<AesGcm> AesGcm::create(const SecretKey& key) {
+bool AesGcm::engineAvailable(GcmEngine engine) {
+  return engine != GcmEngine::kIpsecMb || internal::ipsecGcmAvailable();
+}
+
+std::string AesGcm::autoEngineDescription() {
+  if (internal::ipsecGcmAvailable()) return internal::ipsecGcmDescription();
+  return std::string(OpenSSL_version(OPENSSL_VERSION)) + " (" + internal::ipsecGcmDescription() +
+         ")";
+}
+
+Result<AesGcm> AesGcm::create(const SecretKey& key, GcmEngine engine) {
+  if (engine == GcmEngine::kIpsecMb ||
+      (engine == GcmEngine::kAuto && internal::ipsecGcmAvailable())) {
+    auto fast = internal::IpsecGcmKey::create(key);
+    if (!fast) return std::unexpected(fast.error());
+    return AesGcm(std::make_unique<internal::IpsecGcmKey>(std::move(*fast)));
+  }
   const EVP_CIPHER* cipher = internal::aes256Gcm();
   if (cipher == nullptr) return std::unexpected(opensslError("fetching AES-256-GCM"));
   CtxPtr enc(EVP_CIPHER_CTX_new());
@@ -148,6 +166,10 @@ Status AesGcm::seal(Bytes nonce, Bytes associated, Bytes plaintext, MutableBytes
       !fitsInt(associated.size())) {
     return fail(ErrorCode::kInvalidArgument, "AES-GCM seal: bad buffer sizes");
   }
+  if (fast_) {
+    fast_->seal(nonce, associated, plaintext, ciphertext, tag);
+    return {};
+  }
   EVP_CIPHER_CTX* ctx = encrypt_.get();
   int len = 0;
   if (EVP_EncryptInit_ex2(ctx, nullptr, nullptr, nonce.data(), nullptr) != 1 ||
@@ -168,6 +190,11 @@ Status AesGcm::open(Bytes nonce, Bytes associated, Bytes ciphertext, Bytes tag,
       ciphertext.size() != plaintext.size() || !fitsInt(ciphertext.size()) ||
       !fitsInt(associated.size())) {
     return fail(ErrorCode::kInvalidArgument, "AES-GCM open: bad buffer sizes");
+  }
+  if (fast_) {
+    if (fast_->open(nonce, associated, ciphertext, tag, plaintext)) return {};
+    cleanse(plaintext);
+    return fail(ErrorCode::kSegmentAuth, "authentication failed");
   }
   EVP_CIPHER_CTX* ctx = decrypt_.get();
   int len = 0;

@@ -10,12 +10,17 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 
 #include "storage/error.h"
 
 typedef struct evp_cipher_ctx_st EVP_CIPHER_CTX;
 
 namespace storage {
+
+namespace internal {
+class IpsecGcmKey;
+}
 
 inline constexpr std::size_t kKeySize = 32;
 inline constexpr std::size_t kGcmNonceSize = 12;
@@ -63,15 +68,28 @@ bool constantTimeEqual(Bytes a, Bytes b);
 // Wipes memory in a way the compiler may not elide.
 void cleanse(MutableBytes bytes);
 
+// Which implementation computes AES-256-GCM. Both produce the same bytes (crypto_test
+// crosses them); kAuto takes libipsec-mb where this CPU runs its AVX-512 VAES code and
+// OpenSSL elsewhere (docs/storage-aes-gcm-engines.md).
+enum class GcmEngine { kAuto, kOpenSsl, kIpsecMb };
+
 // AES-256-GCM under one key, with the key schedule done once. Not thread-safe:
 // one instance per thread or per stream.
 class AesGcm {
  public:
-  static Result<AesGcm> create(const SecretKey& key);
+  // kIpsecMb fails with kCrypto where that engine is not available.
+  static Result<AesGcm> create(const SecretKey& key, GcmEngine engine = GcmEngine::kAuto);
+
+  // What kAuto means on this machine, for the start-up log:
+  // "intel-ipsec-mb 1.3.0 (AVX-512, VAES, VPCLMULQDQ)" or "OpenSSL 3.0.x (...)".
+  static std::string autoEngineDescription();
+  static bool engineAvailable(GcmEngine engine);
 
   AesGcm(AesGcm&&) noexcept;
   AesGcm& operator=(AesGcm&&) noexcept;
   ~AesGcm();
+
+  GcmEngine engine() const { return fast_ ? GcmEngine::kIpsecMb : GcmEngine::kOpenSsl; }
 
   // Encrypts `plaintext` into `ciphertext` (same size; may alias) and writes the tag.
   Status seal(Bytes nonce, Bytes associated, Bytes plaintext, MutableBytes ciphertext,
@@ -87,9 +105,12 @@ class AesGcm {
   };
   using CtxPtr = std::unique_ptr<EVP_CIPHER_CTX, CtxFree>;
   AesGcm(CtxPtr encrypt, CtxPtr decrypt);
+  explicit AesGcm(std::unique_ptr<internal::IpsecGcmKey> fast);
 
+  // Exactly one engine is set: the OpenSSL contexts or the libipsec-mb key.
   CtxPtr encrypt_;
   CtxPtr decrypt_;
+  std::unique_ptr<internal::IpsecGcmKey> fast_;
 };
 
 }  // namespace storage

@@ -7,7 +7,10 @@
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
+#include <functional>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <sqlite3.h>
 
@@ -45,14 +48,17 @@ Error sqliteError(sqlite3* db, int rc, std::string_view what) {
 class StatementCache {
  public:
   ~StatementCache() {
-    for (auto& [sql, stmt] : idle_) sqlite3_finalize(stmt);
+    for (auto& [sql, stmts] : idle_) {
+      for (sqlite3_stmt* stmt : stmts) sqlite3_finalize(stmt);
+    }
   }
   sqlite3_stmt* take(std::string_view sql) {
     std::lock_guard lock(mutex_);
-    auto found = idle_.find(std::string(sql));
-    if (found == idle_.end()) return nullptr;
-    sqlite3_stmt* stmt = found->second;
-    idle_.erase(found);
+    auto found = idle_.find(sql);
+    if (found == idle_.end() || found->second.empty()) return nullptr;
+    sqlite3_stmt* stmt = found->second.back();
+    found->second.pop_back();
+    --count_;
     return stmt;
   }
   void give(sqlite3_stmt* stmt) {
@@ -61,24 +67,37 @@ class StatementCache {
     sqlite3_clear_bindings(stmt);
     const char* sql = sqlite3_sql(stmt);
     std::lock_guard lock(mutex_);
-    if (sql == nullptr || idle_.size() >= kMaxIdle || idle_.count(sql) >= kMaxIdlePerText) {
+    if (sql == nullptr || count_ >= kMaxIdle) {
       sqlite3_finalize(stmt);
       return;
     }
     try {
-      idle_.emplace(sql, stmt);
+      // Found without building a string: a text's key is allocated once, at first use.
+      auto found = idle_.find(std::string_view(sql));
+      if (found == idle_.end()) found = idle_.emplace(sql, std::vector<sqlite3_stmt*>{}).first;
+      if (found->second.size() >= kMaxIdlePerText) {
+        sqlite3_finalize(stmt);
+        return;
+      }
+      found->second.push_back(stmt);
+      ++count_;
     } catch (...) {
       sqlite3_finalize(stmt);
     }
   }
 
  private:
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
   // Above the number of distinct SQL texts in the code base (about 140), so a statement
   // first used late still finds room; a few copies per text serve concurrent requests.
   static constexpr std::size_t kMaxIdle = 512;
   static constexpr std::size_t kMaxIdlePerText = 8;
   std::mutex mutex_;
-  std::unordered_multimap<std::string, sqlite3_stmt*> idle_;
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>, TextHash, std::equal_to<>> idle_;
+  std::size_t count_ = 0;  // statements in idle_
 };
 
 void Statement::Release::operator()(sqlite3_stmt* stmt) const {
@@ -309,6 +328,12 @@ Status Database::checkpointTruncate(std::chrono::milliseconds max_wait) {
   return status;
 }
 
+Status Database::execOne(std::string_view sql) {
+  auto statement = prepare(sql);
+  if (!statement) return std::unexpected(statement.error());
+  return statement->run();
+}
+
 std::int64_t Database::changes() const { return sqlite3_changes64(db_.get()); }
 
 std::int64_t Database::lastInsertId() const { return sqlite3_last_insert_rowid(db_.get()); }
@@ -316,19 +341,19 @@ std::int64_t Database::lastInsertId() const { return sqlite3_last_insert_rowid(d
 // --- Transaction ---------------------------------------------------------------
 
 Result<Transaction> Transaction::begin(Database& db) {
-  LV_TRY(db.exec("BEGIN IMMEDIATE"));
+  LV_TRY(db.execOne("BEGIN IMMEDIATE"));
   return Transaction(&db);
 }
 
 Transaction::~Transaction() {
-  if (db_ != nullptr) (void)db_->exec("ROLLBACK");
+  if (db_ != nullptr) (void)db_->execOne("ROLLBACK");
 }
 
 Status Transaction::commit() {
   Database* db = db_;
   db_ = nullptr;
-  if (auto done = db->exec("COMMIT"); !done) {
-    (void)db->exec("ROLLBACK");
+  if (auto done = db->execOne("COMMIT"); !done) {
+    (void)db->execOne("ROLLBACK");
     return done;
   }
   return {};

@@ -91,6 +91,9 @@ class Database {
   Result<Statement> prepare(std::string_view sql);
   // For schema and pragmas only: statements without parameters.
   Status exec(std::string_view sql);
+  // One statement without parameters, prepared once per connection and kept: for
+  // BEGIN and COMMIT, which run on every request (sqlite3_exec parses them each time).
+  Status execOne(std::string_view sql);
 
   // Copies the WAL into the database file and truncates the WAL to zero bytes,
   // so deleted rows survive in neither. A reader in another connection can

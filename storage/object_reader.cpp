@@ -38,14 +38,23 @@ Result<std::unique_ptr<ObjectReader>> ObjectReader::open(FileSystem& fs, const s
   return reader;
 }
 
+namespace {
+
+// Ciphertext read per system call when a range covers whole segments: four
+// default segments, one pread instead of four.
+constexpr std::uint64_t kBatchBytes = 256 * 1024;
+
+}  // namespace
+
 ObjectReader::ObjectReader(std::unique_ptr<RandomAccessFile> file, ObjectCipher cipher,
                            std::uint64_t size)
     : file_(std::move(file)),
       cipher_(std::move(cipher)),
       size_(size),
       segment_count_(ObjectCipher::segmentCount(cipher_.segmentSize(), size)),
-      ciphertext_(
-          std::make_unique_for_overwrite<std::uint8_t[]>(cipher_.segmentSize() + kGcmTagSize)),
+      batch_(std::max<std::uint64_t>(1, kBatchBytes / cipher_.segmentSize())),
+      ciphertext_(std::make_unique_for_overwrite<std::uint8_t[]>(
+          batch_ * (cipher_.segmentSize() + kGcmTagSize))),
       cache_(std::make_unique_for_overwrite<std::uint8_t[]>(cipher_.segmentSize())) {}
 
 std::size_t ObjectReader::plainSize(std::uint64_t index) const {
@@ -54,11 +63,22 @@ std::size_t ObjectReader::plainSize(std::uint64_t index) const {
                                      : static_cast<std::size_t>(segment);
 }
 
-Status ObjectReader::decryptSegment(std::uint64_t index, MutableBytes out) {
-  const std::uint64_t segment = cipher_.segmentSize();
+Status ObjectReader::decryptSegments(std::uint64_t first, std::uint64_t count, MutableBytes out) {
+  const std::uint64_t sealed_segment = cipher_.segmentSize() + kGcmTagSize;
+  const MutableBytes sealed(ciphertext_.get(), out.size() + count * kGcmTagSize);
+  LV_TRY(file_->readAt(kObjectHeaderSize + first * sealed_segment, sealed));
+  std::size_t done = 0;
+  for (std::uint64_t index = first; index < first + count; ++index) {
+    const std::size_t plain = plainSize(index);
+    LV_TRY(openSegment(index, sealed.subspan((index - first) * sealed_segment, plain + kGcmTagSize),
+                       out.subspan(done, plain)));
+    done += plain;
+  }
+  return {};
+}
+
+Status ObjectReader::openSegment(std::uint64_t index, Bytes sealed, MutableBytes out) {
   const bool last = index + 1 == segment_count_;
-  const MutableBytes sealed(ciphertext_.get(), out.size() + kGcmTagSize);
-  LV_TRY(file_->readAt(kObjectHeaderSize + index * (segment + kGcmTagSize), sealed));
   ++segments_decrypted_;
   auto opened = cipher_.open(static_cast<std::uint32_t>(index), last, sealed, out);
   if (opened) return {};
@@ -78,7 +98,7 @@ Status ObjectReader::decryptSegment(std::uint64_t index, MutableBytes out) {
 Status ObjectReader::loadSegment(std::uint64_t index) {
   if (index == cached_index_) return {};
   cached_index_ = UINT64_MAX;
-  LV_TRY(decryptSegment(index, MutableBytes(cache_.get(), plainSize(index))));
+  LV_TRY(decryptSegments(index, 1, MutableBytes(cache_.get(), plainSize(index))));
   cached_index_ = index;
   return {};
 }
@@ -94,13 +114,21 @@ Status ObjectReader::read(std::uint64_t offset, MutableBytes out) {
     const std::uint64_t index = at / segment;
     const std::size_t whole = plainSize(index);
     if (at == index * segment && out.size() - done >= whole && index != cached_index_) {
-      // The range covers this segment entirely: decrypt straight into the
-      // caller's buffer and skip the cache (and a copy of the segment).
-      if (auto direct = decryptSegment(index, out.subspan(done, whole)); !direct) {
+      // The range covers this segment entirely: decrypt straight into the caller's
+      // buffer and skip the cache (and a copy), with the whole segments after it that
+      // the range also covers, up to a batch.
+      std::uint64_t count = 1;
+      std::size_t span = whole;
+      while (count < batch_ && index + count < segment_count_ &&
+             index + count != cached_index_ && out.size() - done - span >= plainSize(index + count)) {
+        span += plainSize(index + count);
+        ++count;
+      }
+      if (auto direct = decryptSegments(index, count, out.subspan(done, span)); !direct) {
         cleanse(out);
         return direct;
       }
-      done += whole;
+      done += span;
       continue;
     }
     if (auto loaded = loadSegment(index); !loaded) {

@@ -36,8 +36,11 @@ class ObjectReader {
  private:
   ObjectReader(std::unique_ptr<RandomAccessFile> file, ObjectCipher cipher, std::uint64_t size);
   std::size_t plainSize(std::uint64_t index) const;
-  // Reads, authenticates and decrypts segment `index` into `out` (its plain size).
-  Status decryptSegment(std::uint64_t index, MutableBytes out);
+  // Reads segments [first, first + count) with one pread, then authenticates and
+  // decrypts them into `out` (their plain sizes together; count <= batch_).
+  Status decryptSegments(std::uint64_t first, std::uint64_t count, MutableBytes out);
+  // Authenticates and decrypts one sealed segment (plain size + tag).
+  Status openSegment(std::uint64_t index, Bytes sealed, MutableBytes out);
   // Makes `cache_` hold segment `index`, decrypting it if needed.
   Status loadSegment(std::uint64_t index);
 
@@ -45,8 +48,10 @@ class ObjectReader {
   ObjectCipher cipher_;
   const std::uint64_t size_;
   const std::uint64_t segment_count_;
+  // Whole segments read with one system call (about 256 KiB of ciphertext).
+  const std::uint64_t batch_;
   // Not zeroed when allocated: every byte is written (read or decrypted) before it is used.
-  std::unique_ptr<std::uint8_t[]> ciphertext_;
+  std::unique_ptr<std::uint8_t[]> ciphertext_;  // batch_ sealed segments
   std::unique_ptr<std::uint8_t[]> cache_;
   std::uint64_t cached_index_ = UINT64_MAX;
   std::uint64_t segments_decrypted_ = 0;

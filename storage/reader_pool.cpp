@@ -78,16 +78,16 @@ Status ReaderPool::run(const std::function<Status(Database&)>& work) {
     bool in_transaction = false;
     ~Lease() {
       t_in_run = false;
-      if (in_transaction && !db->exec("ROLLBACK")) db.reset();
+      if (in_transaction && !db->execOne("ROLLBACK")) db.reset();
       pool.release(std::move(db));
     }
   } lease{*this, std::move(*acquired)};
   t_in_run = true;
-  LV_TRY(lease.db->exec("BEGIN"));
+  LV_TRY(lease.db->execOne("BEGIN"));
   lease.in_transaction = true;
   Status result = work(*lease.db);
   if (result) {
-    result = lease.db->exec("COMMIT");
+    result = lease.db->execOne("COMMIT");
     lease.in_transaction = !result;
   }
   return result;

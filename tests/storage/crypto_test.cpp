@@ -23,25 +23,126 @@ TEST(Crypto, HkdfMatchesAnIndependentImplementation) {
             fromHexString("64cc2a23b7a1da4310420350405fdf5d632cb9bda3700d753e96cbcfeb81d449"));
 }
 
-TEST(Crypto, GcmRejectsTamperingAndWipesTheOutput) {
-  auto aead = AesGcm::create(keyFromByte(1));
-  ASSERT_TRUE(aead);
+// Every AES-GCM test runs under both engines; libipsec-mb's is skipped (and says so)
+// on a CPU without AVX-512 VAES, where kAuto never picks it.
+class Gcm : public ::testing::TestWithParam<GcmEngine> {
+ protected:
+  void SetUp() override {
+    if (!AesGcm::engineAvailable(GetParam())) {
+      GTEST_SKIP() << "not available here: " << AesGcm::autoEngineDescription();
+    }
+  }
+  AesGcm make(const SecretKey& key) {
+    auto aead = AesGcm::create(key, GetParam());
+    EXPECT_TRUE(aead) << aead.error().toString();
+    EXPECT_EQ(aead->engine(), GetParam());
+    return std::move(*aead);
+  }
+};
+
+TEST_P(Gcm, MatchesTheSpecificationsTestVectors) {
+  // McGrew and Viega, "The Galois/Counter Mode of Operation", test cases 13 and 16.
+  auto zero = SecretKey::fromBytes(std::vector<std::uint8_t>(kKeySize, 0));
+  ASSERT_TRUE(zero);
+  AesGcm empty = make(*zero);
+  const std::vector<std::uint8_t> zero_nonce(kGcmNonceSize, 0);
+  std::vector<std::uint8_t> tag(kGcmTagSize);
+  ASSERT_TRUE(empty.seal(zero_nonce, {}, {}, {}, tag));
+  EXPECT_EQ(tag, fromHexString("530f8afbc74536b9a963b4f1c4cb738b"));
+
+  auto key = SecretKey::fromBytes(fromHexString(
+      "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308"));
+  ASSERT_TRUE(key);
+  AesGcm aead = make(*key);
+  const auto nonce = fromHexString("cafebabefacedbaddecaf888");
+  const auto ad = fromHexString("feedfacedeadbeeffeedfacedeadbeefabaddad2");
+  const auto plain = fromHexString(
+      "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
+      "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39");
+  std::vector<std::uint8_t> sealed(plain.size());
+  ASSERT_TRUE(aead.seal(nonce, ad, plain, sealed, tag));
+  EXPECT_EQ(sealed, fromHexString("522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"
+                                  "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662"));
+  EXPECT_EQ(tag, fromHexString("76fc6ece0f4e1768cddf8853bb2d551b"));
+  std::vector<std::uint8_t> out(plain.size());
+  ASSERT_TRUE(aead.open(nonce, ad, sealed, tag, out));
+  EXPECT_EQ(out, plain);
+}
+
+TEST_P(Gcm, RejectsTamperingAndWipesTheOutput) {
+  AesGcm aead = make(keyFromByte(1));
   const std::vector<std::uint8_t> nonce(kGcmNonceSize, 9), ad = {1, 2, 3};
   const auto plain = testing::pseudoRandom(100, 1);
   std::vector<std::uint8_t> sealed(plain.size()), tag(kGcmTagSize);
-  ASSERT_TRUE(aead->seal(nonce, ad, plain, sealed, tag));
+  ASSERT_TRUE(aead.seal(nonce, ad, plain, sealed, tag));
   std::vector<std::uint8_t> out(plain.size());
-  ASSERT_TRUE(aead->open(nonce, ad, sealed, tag, out));
+  ASSERT_TRUE(aead.open(nonce, ad, sealed, tag, out));
   EXPECT_EQ(out, plain);
 
   sealed[50] ^= 4;
-  auto status = aead->open(nonce, ad, sealed, tag, out);
+  auto status = aead.open(nonce, ad, sealed, tag, out);
   ASSERT_FALSE(status);
   EXPECT_EQ(status.error().code, ErrorCode::kSegmentAuth);
   EXPECT_EQ(out, std::vector<std::uint8_t>(plain.size(), 0)) << "unauthenticated plaintext leaked";
   sealed[50] ^= 4;
   const std::vector<std::uint8_t> other_ad = {1, 2, 4};
-  EXPECT_FALSE(aead->open(nonce, other_ad, sealed, tag, out));
+  EXPECT_FALSE(aead.open(nonce, other_ad, sealed, tag, out));
+  tag[15] ^= 1;
+  EXPECT_FALSE(aead.open(nonce, ad, sealed, tag, out));
+  tag[15] ^= 1;
+  std::vector<std::uint8_t> other_nonce = nonce;
+  other_nonce[11] ^= 1;
+  EXPECT_FALSE(aead.open(other_nonce, ad, sealed, tag, out));
+  EXPECT_TRUE(aead.open(nonce, ad, sealed, tag, out));
+}
+
+TEST_P(Gcm, AgreesWithTheOtherEngineAndSealsInPlace) {
+  const GcmEngine other =
+      GetParam() == GcmEngine::kOpenSsl ? GcmEngine::kIpsecMb : GcmEngine::kOpenSsl;
+  if (!AesGcm::engineAvailable(other)) GTEST_SKIP() << "only one engine on this machine";
+  AesGcm aead = make(keyFromByte(7));
+  auto theirs = AesGcm::create(keyFromByte(7), other);
+  ASSERT_TRUE(theirs);
+  // Lengths around the vector widths (16, 64, 256 and 768 bytes a round) and a segment.
+  for (std::size_t size : {0, 1, 15, 16, 17, 63, 64, 255, 256, 767, 769, 4099, 65536}) {
+    for (std::size_t ad_size : {0, 13, 67}) {
+      SCOPED_TRACE("plaintext " + std::to_string(size) + ", associated " + std::to_string(ad_size));
+      const auto plain = testing::pseudoRandom(size, size + ad_size);
+      const auto ad = testing::pseudoRandom(ad_size, 3);
+      const auto nonce = testing::pseudoRandom(kGcmNonceSize, size);
+      std::vector<std::uint8_t> mine(size), tag(kGcmTagSize), their(size), their_tag(kGcmTagSize);
+      ASSERT_TRUE(aead.seal(nonce, ad, plain, mine, tag));
+      ASSERT_TRUE(theirs->seal(nonce, ad, plain, their, their_tag));
+      EXPECT_EQ(mine, their);
+      EXPECT_EQ(tag, their_tag);
+      std::vector<std::uint8_t> in_place = plain;
+      ASSERT_TRUE(aead.seal(nonce, ad, in_place, in_place, tag));
+      EXPECT_EQ(in_place, their);
+      std::vector<std::uint8_t> out(size);
+      ASSERT_TRUE(theirs->open(nonce, ad, mine, tag, out));
+      EXPECT_EQ(out, plain);
+      ASSERT_TRUE(aead.open(nonce, ad, their, their_tag, in_place));
+      EXPECT_EQ(in_place, plain);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Gcm, ::testing::Values(GcmEngine::kOpenSsl, GcmEngine::kIpsecMb),
+                         [](const auto& engine) {
+                           return engine.param == GcmEngine::kOpenSsl ? "OpenSsl" : "IpsecMb";
+                         });
+
+TEST(Crypto, AutoTakesIpsecMbExactlyWhereItRunsItsFastCode) {
+  auto aead = AesGcm::create(keyFromByte(1));
+  ASSERT_TRUE(aead);
+  EXPECT_EQ(aead->engine(), AesGcm::engineAvailable(GcmEngine::kIpsecMb) ? GcmEngine::kIpsecMb
+                                                                         : GcmEngine::kOpenSsl);
+  if (!AesGcm::engineAvailable(GcmEngine::kIpsecMb)) {
+    auto refused = AesGcm::create(keyFromByte(1), GcmEngine::kIpsecMb);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kCrypto);
+  }
+  EXPECT_FALSE(AesGcm::autoEngineDescription().empty());
 }
 
 TEST(Crypto, IdsParseOnlyTheirOwnHexForm) {

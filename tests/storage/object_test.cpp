@@ -124,6 +124,38 @@ TEST_F(ObjectTest, ARangeDecryptsOnlyTheSegmentsItCovers) {
   EXPECT_TRUE(std::equal(out.begin(), out.end(), plain.begin() + 64 * 3 + 63));
 }
 
+TEST_F(ObjectTest, WholeSegmentsDecryptInBatchesAndOneBadSegmentWipesTheRange) {
+  // Default-sized segments, so a batch (256 KiB of ciphertext) holds four of them and
+  // a range over ten crosses batch boundaries.
+  const Id id = *Id::random();
+  const auto plain = pseudoRandom(std::size_t{kDefaultSegmentSize} * 9 + 100, 17);
+  const std::string path = write(id, plain, kDefaultSegmentSize, 100000);
+  auto reader = open(id, plain.size());
+  ASSERT_TRUE(reader);
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 200; ++i) {
+    const std::size_t a = i == 0 ? 0 : rng() % plain.size();
+    const std::size_t len = i == 0 ? plain.size() : rng() % (plain.size() - a + 1);
+    std::vector<std::uint8_t> out(len);
+    ASSERT_TRUE((*reader)->read(a, out));
+    ASSERT_TRUE(std::equal(out.begin(), out.end(), plain.begin() + static_cast<std::ptrdiff_t>(a)))
+        << "range " << a << "+" << len;
+  }
+
+  auto bytes = readFile(path);
+  bytes[kObjectHeaderSize + 6 * (kDefaultSegmentSize + kGcmTagSize) + 5] ^= 1;
+  writeFile(path, bytes);
+  auto tampered = open(id, plain.size());
+  ASSERT_TRUE(tampered);
+  std::vector<std::uint8_t> out(plain.size());
+  auto status = (*tampered)->read(0, out);
+  ASSERT_FALSE(status);
+  EXPECT_NE(status.error().message.find("segment 6 of 10"), std::string::npos)
+      << status.error().toString();
+  EXPECT_EQ(std::count(out.begin(), out.end(), 0), static_cast<std::ptrdiff_t>(out.size()))
+      << "segments decrypted before the bad one escaped";
+}
+
 TEST_F(ObjectTest, ReadBeyondTheEndIsRefused) {
   const Id id = *Id::random();
   write(id, pseudoRandom(100, 1));
