@@ -52,10 +52,20 @@ ObjectReader::ObjectReader(std::unique_ptr<RandomAccessFile> file, ObjectCipher 
       cipher_(std::move(cipher)),
       size_(size),
       segment_count_(ObjectCipher::segmentCount(cipher_.segmentSize(), size)),
-      batch_(std::max<std::uint64_t>(1, kBatchBytes / cipher_.segmentSize())),
-      ciphertext_(std::make_unique_for_overwrite<std::uint8_t[]>(
-          batch_ * (cipher_.segmentSize() + kGcmTagSize))),
-      cache_(std::make_unique_for_overwrite<std::uint8_t[]>(cipher_.segmentSize())) {}
+      batch_(std::max<std::uint64_t>(1, kBatchBytes / cipher_.segmentSize())) {}
+
+void ObjectReader::ensureBuffers() {
+  if (ciphertext_) return;
+  ciphertext_ = std::make_unique_for_overwrite<std::uint8_t[]>(
+      batch_ * (cipher_.segmentSize() + kGcmTagSize));
+  cache_ = std::make_unique_for_overwrite<std::uint8_t[]>(cipher_.segmentSize());
+}
+
+void ObjectReader::shed() {
+  cached_index_ = UINT64_MAX;
+  ciphertext_.reset();
+  cache_.reset();
+}
 
 std::size_t ObjectReader::plainSize(std::uint64_t index) const {
   const std::uint64_t segment = cipher_.segmentSize();
@@ -64,6 +74,7 @@ std::size_t ObjectReader::plainSize(std::uint64_t index) const {
 }
 
 Status ObjectReader::decryptSegments(std::uint64_t first, std::uint64_t count, MutableBytes out) {
+  ensureBuffers();
   const std::uint64_t sealed_segment = cipher_.segmentSize() + kGcmTagSize;
   const MutableBytes sealed(ciphertext_.get(), out.size() + count * kGcmTagSize);
   LV_TRY(file_->readAt(kObjectHeaderSize + first * sealed_segment, sealed));
@@ -98,6 +109,7 @@ Status ObjectReader::openSegment(std::uint64_t index, Bytes sealed, MutableBytes
 Status ObjectReader::loadSegment(std::uint64_t index) {
   if (index == cached_index_) return {};
   cached_index_ = UINT64_MAX;
+  ensureBuffers();
   LV_TRY(decryptSegments(index, 1, MutableBytes(cache_.get(), plainSize(index))));
   cached_index_ = index;
   return {};

@@ -6,6 +6,7 @@
 // After that, read() touches only the segments its range covers.
 //
 // Thread safety: none (one segment is cached); open one reader per stream.
+// Readers are kept between requests by ObjectReaderCache (object_reader_cache.h).
 #pragma once
 
 #include <cstdint>
@@ -29,6 +30,10 @@ class ObjectReader {
   // lie within size(). On kSegmentAuth `out` is wiped.
   Status read(std::uint64_t offset, MutableBytes out);
 
+  // Frees the buffers (and with them the cached plaintext segment) while the reader
+  // waits idle for its next request; the next read() allocates them again.
+  void shed();
+
   // Segments decrypted so far, including the last one at open(); lets tests
   // prove that a range reads only what it covers.
   std::uint64_t segmentsDecrypted() const { return segments_decrypted_; }
@@ -39,6 +44,7 @@ class ObjectReader {
   // Reads segments [first, first + count) with one pread, then authenticates and
   // decrypts them into `out` (their plain sizes together; count <= batch_).
   Status decryptSegments(std::uint64_t first, std::uint64_t count, MutableBytes out);
+  void ensureBuffers();
   // Authenticates and decrypts one sealed segment (plain size + tag).
   Status openSegment(std::uint64_t index, Bytes sealed, MutableBytes out);
   // Makes `cache_` hold segment `index`, decrypting it if needed.
@@ -50,7 +56,8 @@ class ObjectReader {
   const std::uint64_t segment_count_;
   // Whole segments read with one system call (about 256 KiB of ciphertext).
   const std::uint64_t batch_;
-  // Not zeroed when allocated: every byte is written (read or decrypted) before it is used.
+  // Allocated on first use, freed by shed(). Not zeroed: every byte is written (read or
+  // decrypted) before it is used.
   std::unique_ptr<std::uint8_t[]> ciphertext_;  // batch_ sealed segments
   std::unique_ptr<std::uint8_t[]> cache_;
   std::uint64_t cached_index_ = UINT64_MAX;

@@ -13,6 +13,10 @@ constexpr std::string_view kUploadsDir = "uploads";
 // hundred microseconds each) rarely wait for one, few enough that their page
 // caches (2 MiB each at most) stay small.
 constexpr std::size_t kReadConnections = 8;
+// Idle object readers: one per stream of a busy school (64 concurrent players) fits,
+// at a few KiB each (descriptor, expanded file key); a minute covers a paused player.
+constexpr std::size_t kIdleObjectReaders = 64;
+constexpr std::chrono::milliseconds kObjectReaderIdleTime{60'000};
 
 std::string_view kindName(ObjectKind kind) {
   return kind == ObjectKind::kMedia ? "media" : "poster";
@@ -27,7 +31,8 @@ Vault::Vault(VaultPaths paths, FileSystem& fs, std::unique_ptr<DirLock> lock, Ke
       lock_(std::move(lock)),
       ring_(std::move(ring)),
       db_(std::move(db)),
-      readers_(paths_.database, kReadConnections) {}
+      readers_(paths_.database, kReadConnections),
+      open_objects_(std::make_shared<ObjectReaderCache>(kIdleObjectReaders, kObjectReaderIdleTime)) {}
 
 std::string Vault::objectsDir() const {
   return joinPath(paths_.data_dir, std::string(kObjectsDir));
@@ -236,7 +241,11 @@ Status Vault::addObject(const Id& recording, const Id& object, ObjectKind kind, 
   return {};
 }
 
-Result<std::unique_ptr<ObjectReader>> Vault::openObject(const Id& object) {
+Result<ObjectHandle> Vault::openObject(const Id& object) {
+  if (ObjectHandle idle = open_objects_->take(object)) return idle;
+  // Before the lookup: should a deletion commit after it, forget() makes this reader
+  // close when its request ends instead of being kept.
+  const std::uint64_t epoch = open_objects_->epoch();
   std::optional<Id> recording;
   std::optional<Id> master;
   std::vector<std::uint8_t> wrapped;
@@ -265,7 +274,9 @@ Result<std::unique_ptr<ObjectReader>> Vault::openObject(const Id& object) {
     return unwrapDataKey(WrappedKey{*master, std::move(wrapped)}, *recording, ring_);
   }();
   if (!key) return std::unexpected(key.error());
-  return ObjectReader::open(fs_, objectPath(object), object, *key, size);
+  auto reader = ObjectReader::open(fs_, objectPath(object), object, *key, size);
+  if (!reader) return std::unexpected(reader.error());
+  return open_objects_->adopt(object, epoch, std::move(*reader));
 }
 
 Result<Id> Vault::createUpload(const Id& recording, std::uint64_t length, std::int64_t now,

@@ -30,6 +30,7 @@
 #include "storage/ids.h"
 #include "storage/keys.h"
 #include "storage/object_reader.h"
+#include "storage/object_reader_cache.h"
 #include "storage/object_writer.h"
 #include "storage/reader_pool.h"
 #include "storage/upload_log.h"
@@ -122,7 +123,9 @@ class Vault {
   Result<NewObject> startObject(const Id& recording);
   Status addObject(const Id& recording, const Id& object, ObjectKind kind, std::uint64_t size,
                    std::int64_t now);
-  Result<std::unique_ptr<ObjectReader>> openObject(const Id& object);
+  // A reader of `object`: one kept from an earlier request when there is one (the
+  // handle gives it back), so a player's next range skips the key and header work.
+  Result<ObjectHandle> openObject(const Id& object);
 
   // --- what ingest produced ---
   // Records a finished playable object with its facts and fragment index and
@@ -236,6 +239,8 @@ class Vault {
   KeyRing ring_;
   std::unique_ptr<Database> db_;
   ReaderPool readers_;
+  // Readers of recently streamed objects; deletion empties it (forget()).
+  const std::shared_ptr<ObjectReaderCache> open_objects_;
   std::optional<SecretKey> audit_key_;
   std::unique_ptr<DeletionJournal> journal_;  // set by open()
 };

@@ -150,6 +150,9 @@ Status Vault::deleteLocked(const Id& recording, std::string_view reason, std::in
 }
 
 Status Vault::removeFilesAndRowsLocked(const Id& recording) {
+  // The key is gone (step 1 committed): no reader kept from before may serve again,
+  // and none keeps a descriptor of a file about to be removed.
+  open_objects_->forget();
   // Step 2: no copy of the wrapped key may survive in the WAL. If a reader
   // blocks this, the recording stays 'deleting' (already unreadable) and the
   // next open or sweep finishes it.

@@ -293,6 +293,65 @@ TEST_F(VaultTest, AReaderBlockingTheCheckpointLeavesTheRecordingOnItsWayOut) {
   EXPECT_FALSE(vault_->status(doomed));
 }
 
+// Descriptors this process holds on `path` (open, or open after the file was removed).
+int descriptorsOf(const std::string& path) {
+  int found = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ignored;
+    const std::string target = std::filesystem::read_symlink(entry.path(), ignored).string();
+    if (target == path || target == path + " (deleted)") ++found;
+  }
+  return found;
+}
+
+TEST_F(VaultTest, AReaderIsKeptForTheNextRequestAndTwoRequestsGetTwoReaders) {
+  const Id recording = newRecording();
+  const auto plain = pseudoRandom(200000, 31);
+  const Id object = storeObject(recording, plain);
+  std::vector<std::uint8_t> out(1000);
+  {
+    auto first = vault_->openObject(object);
+    ASSERT_TRUE(first);
+    EXPECT_EQ((*first)->segmentsDecrypted(), 1u) << "a new reader authenticates the last segment";
+    ASSERT_TRUE((*first)->read(70000, out));
+  }
+  auto again = vault_->openObject(object);
+  ASSERT_TRUE(again);
+  // The same reader: it counts on from the last request, and did not open the file again.
+  EXPECT_EQ((*again)->segmentsDecrypted(), 2u);
+  ASSERT_TRUE((*again)->read(0, out));
+  EXPECT_TRUE(std::equal(out.begin(), out.end(), plain.begin()));
+  auto concurrent = vault_->openObject(object);
+  ASSERT_TRUE(concurrent);
+  EXPECT_NE(concurrent->get(), again->get()) << "a reader serves one request at a time";
+  EXPECT_EQ((*concurrent)->segmentsDecrypted(), 1u);
+  EXPECT_EQ(descriptorsOf(vault_->objectPath(object)), 2);
+}
+
+TEST_F(VaultTest, DeletionClosesKeptReadersAndOnesStillInARequest) {
+  const Id doomed = newRecording();
+  const Id object = storeObject(doomed, pseudoRandom(5000, 32));
+  const Id kept_recording = newRecording();
+  const Id kept = storeObject(kept_recording, pseudoRandom(5000, 33));
+  ASSERT_EQ(readObject(kept).size(), 5000u);
+  // Two requests at once; one ends (its reader is kept), one is under way at the deletion.
+  auto streaming = vault_->openObject(object);
+  auto ended = vault_->openObject(object);
+  ASSERT_TRUE(streaming && ended);
+  *ended = ObjectHandle(nullptr, ObjectReaderReturn{});
+  ASSERT_EQ(descriptorsOf(vault_->objectPath(object)), 2);
+
+  ASSERT_TRUE(vault_->deleteRecording(doomed, "erasure_request", 5000, "p1"));
+  EXPECT_EQ(descriptorsOf(vault_->objectPath(object)), 1) << "the kept reader was not closed";
+  streaming = ObjectHandle(nullptr, ObjectReaderReturn{});  // the request ends
+  EXPECT_EQ(descriptorsOf(vault_->objectPath(object)), 0)
+      << "a reader from before the deletion was kept after it";
+  auto after = vault_->openObject(object);
+  ASSERT_FALSE(after);
+  EXPECT_EQ(after.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(readObject(kept).size(), 5000u) << "other recordings still play";
+}
+
 TEST_F(VaultTest, OnlyOneProcessOpensTheVaultAtATime) {
   auto second = Vault::open(paths_);
   ASSERT_FALSE(second);

@@ -1,0 +1,71 @@
+// Readers of recently streamed objects, kept open between requests. A player asks for
+// one range after another of the same object, and opening one costs a database lookup,
+// unwrapping the data key, HKDF, the header's tag and the last segment's decryption
+// (docs/storage-open-objects.md). An idle reader keeps its descriptor and file key but
+// no buffers; one is used by one request at a time.
+//
+// Deletion calls forget(): idle readers close at once, readers out in a request close
+// when it ends, and nothing opened before forget() is kept after it.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "storage/ids.h"
+#include "storage/object_reader.h"
+
+namespace storage {
+
+class ObjectReaderCache;
+
+// Hands the reader back to its cache when the handle goes.
+struct ObjectReaderReturn {
+  std::shared_ptr<ObjectReaderCache> cache;
+  Id object = Id::fromBytes({});
+  std::uint64_t epoch = 0;
+  void operator()(ObjectReader* reader) const noexcept;
+};
+using ObjectHandle = std::unique_ptr<ObjectReader, ObjectReaderReturn>;
+
+class ObjectReaderCache : public std::enable_shared_from_this<ObjectReaderCache> {
+ public:
+  // At most `max_idle` readers wait, each at most `max_idle_time`.
+  ObjectReaderCache(std::size_t max_idle, std::chrono::milliseconds max_idle_time);
+  ObjectReaderCache(const ObjectReaderCache&) = delete;
+  ObjectReaderCache& operator=(const ObjectReaderCache&) = delete;
+
+  // An idle reader of `object`, or an empty handle.
+  ObjectHandle take(const Id& object);
+  // Read before looking the object up in the database: a reader opened from a lookup
+  // that forget() may have overtaken is closed on its return, not kept.
+  std::uint64_t epoch() const;
+  // Wraps a newly opened reader; `epoch` is epoch() from before its lookup.
+  ObjectHandle adopt(const Id& object, std::uint64_t epoch, std::unique_ptr<ObjectReader> reader);
+  void forget();
+
+  std::size_t idleCount() const;
+
+ private:
+  friend struct ObjectReaderReturn;
+  void give(const Id& object, std::uint64_t epoch, std::unique_ptr<ObjectReader> reader) noexcept;
+
+  struct Idle {
+    Id object;
+    std::chrono::steady_clock::time_point since;
+    std::unique_ptr<ObjectReader> reader;
+  };
+  // Moves readers idle for too long out of idle_, for closing outside the lock.
+  void expireLocked(std::chrono::steady_clock::time_point now, std::vector<Idle>& closing);
+
+  const std::size_t max_idle_;
+  const std::chrono::milliseconds max_idle_time_;
+  mutable std::mutex mutex_;
+  std::vector<Idle> idle_;  // oldest first; small, so searched linearly
+  std::uint64_t epoch_ = 0;
+};
+
+}  // namespace storage
