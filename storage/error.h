@@ -15,7 +15,7 @@ enum class ErrorCode {
   kInvalidArgument,  // the caller passed something out of contract
   kNotFound,         // no such file, row or key
   kIo,               // the operating system refused a file operation
-  kCrypto,           // OpenSSL failed for a reason other than authentication
+  kCrypto,           // a crypto library failed (not authentication), or lacks an engine
   kBadMagic,         // not a LessonVault file, or an unsupported version
   kHeaderAuth,       // header failed authentication: tampered, or the wrong key
   kWrongObject,      // a valid header that belongs to another object or upload

@@ -52,7 +52,9 @@ ObjectReader::ObjectReader(std::unique_ptr<RandomAccessFile> file, ObjectCipher 
       cipher_(std::move(cipher)),
       size_(size),
       segment_count_(ObjectCipher::segmentCount(cipher_.segmentSize(), size)),
-      batch_(std::max<std::uint64_t>(1, kBatchBytes / cipher_.segmentSize())) {}
+      // No more than the object has: a poster's reader needs no 256 KiB.
+      batch_(std::clamp<std::uint64_t>(kBatchBytes / cipher_.segmentSize(), 1,
+                                       std::max<std::uint64_t>(segment_count_, 1))) {}
 
 void ObjectReader::ensureBuffers() {
   if (ciphertext_) return;
@@ -78,6 +80,7 @@ Status ObjectReader::decryptSegments(std::uint64_t first, std::uint64_t count, M
   const std::uint64_t sealed_segment = cipher_.segmentSize() + kGcmTagSize;
   const MutableBytes sealed(ciphertext_.get(), out.size() + count * kGcmTagSize);
   LV_TRY(file_->readAt(kObjectHeaderSize + first * sealed_segment, sealed));
+  ++file_reads_;
   std::size_t done = 0;
   for (std::uint64_t index = first; index < first + count; ++index) {
     const std::size_t plain = plainSize(index);

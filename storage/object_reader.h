@@ -37,6 +37,8 @@ class ObjectReader {
   // Segments decrypted so far, including the last one at open(); lets tests
   // prove that a range reads only what it covers.
   std::uint64_t segmentsDecrypted() const { return segments_decrypted_; }
+  // Reads of segments from the file so far (one per batch of whole segments).
+  std::uint64_t fileReads() const { return file_reads_; }
 
  private:
   ObjectReader(std::unique_ptr<RandomAccessFile> file, ObjectCipher cipher, std::uint64_t size);
@@ -54,7 +56,8 @@ class ObjectReader {
   ObjectCipher cipher_;
   const std::uint64_t size_;
   const std::uint64_t segment_count_;
-  // Whole segments read with one system call (about 256 KiB of ciphertext).
+  // Whole segments read with one system call (about 256 KiB of ciphertext, at most the
+  // object's segments).
   const std::uint64_t batch_;
   // Allocated on first use, freed by shed(). Not zeroed: every byte is written (read or
   // decrypted) before it is used.
@@ -62,6 +65,7 @@ class ObjectReader {
   std::unique_ptr<std::uint8_t[]> cache_;
   std::uint64_t cached_index_ = UINT64_MAX;
   std::uint64_t segments_decrypted_ = 0;
+  std::uint64_t file_reads_ = 0;
 };
 
 }  // namespace storage

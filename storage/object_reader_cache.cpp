@@ -1,6 +1,7 @@
 #include "storage/object_reader_cache.h"
 
 #include <algorithm>
+#include <new>
 #include <utility>
 
 namespace storage {
@@ -11,7 +12,50 @@ void ObjectReaderReturn::operator()(ObjectReader* reader) const noexcept {
 }
 
 ObjectReaderCache::ObjectReaderCache(std::size_t max_idle, std::chrono::milliseconds max_idle_time)
-    : max_idle_(max_idle), max_idle_time_(max_idle_time) {}
+    : max_idle_(max_idle),
+      max_idle_time_(max_idle_time),
+      expirer_([this](std::stop_token stop) { expireUntilStopped(stop); }) {}
+
+ObjectReaderCache::~ObjectReaderCache() {
+  expirer_.request_stop();
+  expirer_.join();
+}
+
+void ObjectReaderCache::expireUntilStopped(std::stop_token stop) {
+  std::unique_lock lock(mutex_);
+  while (!stop.stop_requested()) {
+    if (idle_.empty()) {
+      idle_added_.wait(lock, stop, [&] { return !idle_.empty(); });
+      continue;
+    }
+    // The oldest reader is the first to go; wait until then, or until stopped.
+    const auto deadline = idle_.front().since + max_idle_time_;
+    idle_added_.wait_until(lock, stop, deadline, [] { return false; });
+    std::vector<Idle> closing;
+    try {
+      expireLocked(std::chrono::steady_clock::now(), closing);
+    } catch (const std::bad_alloc&) {
+      continue;  // try again at the next deadline
+    }
+    lock.unlock();
+    closing.clear();  // closed outside the lock
+    lock.lock();
+  }
+}
+
+ObjectReaderCache::Suspension::Suspension(ObjectReaderCache& cache) : cache_(cache) {
+  std::vector<Idle> closing;
+  std::lock_guard lock(cache_.mutex_);
+  ++cache_.suspended_;
+  ++cache_.epoch_;
+  closing.swap(cache_.idle_);
+}
+
+ObjectReaderCache::Suspension::~Suspension() {
+  std::lock_guard lock(cache_.mutex_);
+  --cache_.suspended_;
+  ++cache_.epoch_;
+}
 
 void ObjectReaderCache::expireLocked(std::chrono::steady_clock::time_point now,
                                      std::vector<Idle>& closing) {
@@ -24,6 +68,7 @@ void ObjectReaderCache::expireLocked(std::chrono::steady_clock::time_point now,
 ObjectHandle ObjectReaderCache::take(const Id& object) {
   std::vector<Idle> closing;  // closed after the lock is released
   std::lock_guard lock(mutex_);
+  if (suspended_ > 0) return ObjectHandle(nullptr, ObjectReaderReturn{});
   expireLocked(std::chrono::steady_clock::now(), closing);
   // The most recently returned reader first: its file's pages are the likeliest cached.
   const auto found = std::find_if(idle_.rbegin(), idle_.rend(),
@@ -50,14 +95,16 @@ void ObjectReaderCache::give(const Id& object, std::uint64_t epoch,
   std::vector<Idle> closing;
   const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mutex_);
-  if (epoch != epoch_ || max_idle_ == 0) return;  // `reader` closes on the way out
-  expireLocked(now, closing);
+  // A reader from before a suspension or forget() closes on the way out (`reader` goes).
+  if (epoch != epoch_ || suspended_ > 0 || max_idle_ == 0) return;
   try {
+    expireLocked(now, closing);
     if (idle_.size() >= max_idle_) {
       closing.push_back(std::move(idle_.front()));
       idle_.erase(idle_.begin());
     }
     idle_.push_back(Idle{object, now, std::move(reader)});
+    if (idle_.size() == 1) idle_added_.notify_one();
   } catch (...) {
     // Out of memory: the reader just closes.
   }

@@ -4,15 +4,19 @@
 // (docs/storage-open-objects.md). An idle reader keeps its descriptor and file key but
 // no buffers; one is used by one request at a time.
 //
-// Deletion calls forget(): idle readers close at once, readers out in a request close
-// when it ends, and nothing opened before forget() is kept after it.
+// Deletion suspends the cache around the commit that destroys a key, and calls forget()
+// before removing files: idle readers close at once, readers out in a request close when
+// it ends, and nothing opened before is kept after. A thread of the cache's own closes
+// readers idle for longer than their time, also when no request comes.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "storage/ids.h"
@@ -35,6 +39,7 @@ class ObjectReaderCache : public std::enable_shared_from_this<ObjectReaderCache>
  public:
   // At most `max_idle` readers wait, each at most `max_idle_time`.
   ObjectReaderCache(std::size_t max_idle, std::chrono::milliseconds max_idle_time);
+  ~ObjectReaderCache();
   ObjectReaderCache(const ObjectReaderCache&) = delete;
   ObjectReaderCache& operator=(const ObjectReaderCache&) = delete;
 
@@ -45,7 +50,22 @@ class ObjectReaderCache : public std::enable_shared_from_this<ObjectReaderCache>
   std::uint64_t epoch() const;
   // Wraps a newly opened reader; `epoch` is epoch() from before its lookup.
   ObjectHandle adopt(const Id& object, std::uint64_t epoch, std::unique_ptr<ObjectReader> reader);
+  // Closes every idle reader; readers out now are closed on their return.
   void forget();
+
+  // While one lives, take() finds nothing and no reader is kept; when it ends, readers
+  // opened before (their lookups may predate a deletion's commit) are not kept either.
+  class [[nodiscard]] Suspension {
+   public:
+    explicit Suspension(ObjectReaderCache& cache);
+    ~Suspension();
+    Suspension(const Suspension&) = delete;
+    Suspension& operator=(const Suspension&) = delete;
+
+   private:
+    ObjectReaderCache& cache_;
+  };
+  Suspension suspend() { return Suspension(*this); }
 
   std::size_t idleCount() const;
 
@@ -60,12 +80,16 @@ class ObjectReaderCache : public std::enable_shared_from_this<ObjectReaderCache>
   };
   // Moves readers idle for too long out of idle_, for closing outside the lock.
   void expireLocked(std::chrono::steady_clock::time_point now, std::vector<Idle>& closing);
+  void expireUntilStopped(std::stop_token stop);
 
   const std::size_t max_idle_;
   const std::chrono::milliseconds max_idle_time_;
   mutable std::mutex mutex_;
+  std::condition_variable_any idle_added_;
   std::vector<Idle> idle_;  // oldest first; small, so searched linearly
   std::uint64_t epoch_ = 0;
+  int suspended_ = 0;
+  std::jthread expirer_;  // started last, stopped and joined first
 };
 
 }  // namespace storage

@@ -114,7 +114,9 @@ Status Vault::deleteLocked(const Id& recording, std::string_view reason, std::in
       LV_TRY(journal_->append({JournalEntry{recording, now, std::string(reason)}}));
     }
     // Step 1, atomically: the key goes and the recording becomes "on its way
-    // out". From this commit on, nothing of it can be decrypted again.
+    // out". From this commit on, nothing of it can be decrypted again — nor served by
+    // a reader kept from before it (storage-open-objects.md).
+    const auto no_kept_readers = open_objects_->suspend();
     auto txn = Transaction::begin(*db_);
     if (!txn) return std::unexpected(txn.error());
     LV_TRY(writeReceipt(*db_, recording, reason, now));

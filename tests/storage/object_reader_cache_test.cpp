@@ -68,9 +68,44 @@ TEST_F(ObjectReaderCacheTest, ClosesReadersIdleForTooLong) {
   auto cache = std::make_shared<ObjectReaderCache>(4, milliseconds(50));
   cache->adopt(a_, cache->epoch(), open(a_)).reset();
   EXPECT_EQ(cache->idleCount(), 1u);
-  std::this_thread::sleep_for(milliseconds(120));
-  EXPECT_FALSE(cache->take(a_));
+  // No request comes: the cache's own thread closes it.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (cache->idleCount() != 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
   EXPECT_EQ(cache->idleCount(), 0u);
+  // And again after it had nothing to wait for.
+  cache->adopt(b_, cache->epoch(), open(b_)).reset();
+  EXPECT_EQ(cache->idleCount(), 1u);
+  while (cache->idleCount() != 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  EXPECT_EQ(cache->idleCount(), 0u);
+  EXPECT_FALSE(cache->take(b_));
+}
+
+TEST_F(ObjectReaderCacheTest, WhileSuspendedNothingIsTakenOrKeptNorAfterwardsFromBefore) {
+  auto cache = std::make_shared<ObjectReaderCache>(4, milliseconds(60000));
+  cache->adopt(a_, cache->epoch(), open(a_)).reset();
+  ObjectHandle out_before = cache->take(a_);  // a request under way when the deletion begins
+  ASSERT_TRUE(out_before);
+  cache->adopt(a_, cache->epoch(), open(a_)).reset();
+  ASSERT_EQ(cache->idleCount(), 1u);
+  ObjectHandle outlives;  // opened during the deletion, its request ends after it
+  {
+    const auto suspended = cache->suspend();
+    EXPECT_EQ(cache->idleCount(), 0u) << "idle readers close when a deletion begins";
+    EXPECT_FALSE(cache->take(a_));
+    cache->adopt(b_, cache->epoch(), open(b_)).reset();
+    EXPECT_EQ(cache->idleCount(), 0u) << "kept during a deletion";
+    out_before.reset();
+    EXPECT_EQ(cache->idleCount(), 0u) << "a reader from before the deletion was kept";
+    outlives = cache->adopt(b_, cache->epoch(), open(b_));
+  }
+  outlives.reset();
+  EXPECT_EQ(cache->idleCount(), 0u) << "a reader looked up before the commit was kept after it";
+  cache->adopt(a_, cache->epoch(), open(a_)).reset();
+  EXPECT_EQ(cache->idleCount(), 1u) << "kept again once the deletion is over";
 }
 
 TEST_F(ObjectReaderCacheTest, ForgetClosesIdleReadersAndRefusesOnesOpenedBefore) {

@@ -132,6 +132,12 @@ TEST_F(ObjectTest, WholeSegmentsDecryptInBatchesAndOneBadSegmentWipesTheRange) {
   const std::string path = write(id, plain, kDefaultSegmentSize, 100000);
   auto reader = open(id, plain.size());
   ASSERT_TRUE(reader);
+  EXPECT_EQ((*reader)->fileReads(), 1u);  // the last segment, at open
+  std::vector<std::uint8_t> whole(std::size_t{kDefaultSegmentSize} * 6);
+  ASSERT_TRUE((*reader)->read(kDefaultSegmentSize, whole));  // segments 1-6: batches of 4 and 2
+  EXPECT_EQ((*reader)->fileReads(), 3u);
+  EXPECT_EQ((*reader)->segmentsDecrypted(), 7u);
+  EXPECT_TRUE(std::equal(whole.begin(), whole.end(), plain.begin() + kDefaultSegmentSize));
   std::mt19937_64 rng(7);
   for (int i = 0; i < 200; ++i) {
     const std::size_t a = i == 0 ? 0 : rng() % plain.size();
