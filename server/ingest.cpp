@@ -62,6 +62,12 @@ bool storePoster(storage::Vault& vault, const storage::Id& recording, const stor
 
 }  // namespace
 
+// How long a consumed upload's HEAD still answers "complete" (at least until the
+// upload's own expiry): a client whose connection dropped with the last PATCH's
+// response, or whose laptop slept through it, resumes the next day and is told it is
+// done, instead of starting a new upload that would be refused.
+constexpr std::int64_t kAnswerFinishedUploadS = 24 * 3600;
+
 IngestSettings ingestSettings(const Config& config) {
   IngestSettings settings;
   settings.limits.max_duration_s = config.media_max_duration_s;
@@ -86,7 +92,7 @@ storage::Result<IngestOutcome> ingestUpload(storage::Vault& vault, const storage
     // order left a "processing" recording with nothing to ingest.
     LV_TRY(vault.recordIngestFailure(recording, code, message, now));
     // Data minimisation: a refused upload is not kept either.
-    LV_TRY(vault.removeUpload(upload));
+    LV_TRY(vault.finishUpload(upload, now + kAnswerFinishedUploadS));
     return IngestOutcome{false, false, std::move(code), std::move(message)};
   };
   auto reader = vault.readUpload(upload, size);
@@ -127,7 +133,7 @@ storage::Result<IngestOutcome> ingestUpload(storage::Vault& vault, const storage
   LV_TRY(vault.publishMedia(recording, toStored(object->id, *written, *remuxed), now));
   outcome.ready = true;
   outcome.poster = storePoster(vault, recording, upload, size, settings.limits, now);
-  LV_TRY(vault.removeUpload(upload));
+  LV_TRY(vault.finishUpload(upload, now + kAnswerFinishedUploadS));
   return outcome;
 }
 

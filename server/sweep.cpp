@@ -75,6 +75,9 @@ storage::Result<SweepReport> sweepOnce(storage::Vault& vault, std::int64_t now, 
       ++report.uploads_purged;
     }
   }
+  if (auto forgotten = storage::forgetFinishedUploads(vault, now); !forgotten) {
+    report.problems.push_back("forgetting finished uploads: " + forgotten.error().toString());
+  }
   auto failed = readWith<std::vector<storage::Id>>(
       vault, [&](storage::Database& db) { return failedPast(db, now - failed_grace_s); });
   if (!failed) return std::unexpected(failed.error());

@@ -7,7 +7,7 @@ namespace storage {
 namespace {
 
 // Append only: a released migration is never edited, only followed by another.
-constexpr std::array<std::string_view, 6> kMigrations = {
+constexpr std::array<std::string_view, 7> kMigrations = {
     // 1: the storage core — recordings' core columns, wrapped data keys,
     // finished objects, uploads in progress, tombstones of deleted recordings.
     R"sql(
@@ -247,6 +247,18 @@ CREATE TABLE erasure_requests (
   requested_at INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX erasure_by_recording ON erasure_requests (recording_id);
+)sql",
+    // 7: uploads ingest has consumed. Their log is gone (data minimisation), but a
+    // client that lost the last response asks with HEAD, and must hear "complete",
+    // not "unknown": tus-js-client would start a new upload, which is refused.
+    R"sql(
+CREATE TABLE finished_uploads (
+  id           TEXT PRIMARY KEY CHECK (length(id) = 32),
+  recording_id TEXT NOT NULL REFERENCES recordings (id),
+  length       INTEGER NOT NULL,
+  answer_until INTEGER NOT NULL
+) STRICT;
+CREATE INDEX finished_uploads_by_recording ON finished_uploads (recording_id);
 )sql",
 };
 

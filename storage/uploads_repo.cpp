@@ -8,13 +8,34 @@ Result<std::optional<UploadRow>> findUpload(Database& db, const Id& upload) {
   if (!select) return std::unexpected(select.error());
   auto row = select->bind(1, upload.hex()).step();
   if (!row) return std::unexpected(row.error());
-  if (!*row) return std::nullopt;
+  if (!*row) {
+    select->reset();
+    select = db.prepare(
+        "SELECT recording_id, length, answer_until, 1 FROM finished_uploads WHERE id = ?1");
+    if (!select) return std::unexpected(select.error());
+    row = select->bind(1, upload.hex()).step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return std::nullopt;
+  }
   auto recording = Id::parse(select->columnText(0));
   if (!recording) return fail(ErrorCode::kDatabase, "malformed upload row");
   UploadRow out{upload, *recording, static_cast<std::uint64_t>(select->columnInt(1)),
                 select->columnInt(2), select->columnInt(3) != 0};
   select->reset();
   return out;
+}
+
+Result<int> forgetFinishedUploads(Vault& vault, std::int64_t now) {
+  int forgotten = 0;
+  auto done = vault.transact([&](Database& db, const Vault::Auditor&) -> Status {
+    auto remove = db.prepare("DELETE FROM finished_uploads WHERE answer_until < ?1");
+    if (!remove) return std::unexpected(remove.error());
+    LV_TRY(remove->bind(1, now).run());
+    forgotten = static_cast<int>(db.changes());
+    return {};
+  });
+  if (!done) return std::unexpected(done.error());
+  return forgotten;
 }
 
 Result<std::vector<Id>> openUploadsOf(Database& db, const Id& recording) {

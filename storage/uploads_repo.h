@@ -20,7 +20,12 @@ struct UploadRow {
   bool completed = false;
 };
 
+// An upload in progress or waiting for ingest; or one ingest has consumed, while it is
+// remembered (Vault::finishUpload): completed, at its full length, expires_at = until when.
 Result<std::optional<UploadRow>> findUpload(Database& db, const Id& upload);
+
+// Forgets finished uploads remembered past `now`; returns how many.
+Result<int> forgetFinishedUploads(Vault& vault, std::int64_t now);
 
 // Uploads of `recording` not yet completed.
 Result<std::vector<Id>> openUploadsOf(Database& db, const Id& recording);

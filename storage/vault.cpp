@@ -351,6 +351,28 @@ Status Vault::removeUpload(const Id& upload) {
   auto remove = db_->prepare("DELETE FROM uploads WHERE id = ?1");
   if (!remove) return std::unexpected(remove.error());
   LV_TRY(remove->bind(1, upload.hex()).run());
+  return removeUploadFileLocked(upload);
+}
+
+Status Vault::finishUpload(const Id& upload, std::int64_t answer_until) {
+  std::lock_guard lock(mutex_);
+  auto txn = Transaction::begin(*db_);
+  if (!txn) return std::unexpected(txn.error());
+  auto remember = db_->prepare(
+      "INSERT OR REPLACE INTO finished_uploads (id, recording_id, length, answer_until) "
+      "SELECT u.id, u.recording_id, u.length, max(u.expires_at, ?2) FROM uploads u "
+      // A recording on its way out keeps nothing new (its rows go in deletion's step 4).
+      "JOIN recordings r ON r.id = u.recording_id WHERE u.id = ?1 AND r.status <> 'deleting'");
+  if (!remember) return std::unexpected(remember.error());
+  LV_TRY(remember->bind(1, upload.hex()).bind(2, answer_until).run());
+  auto remove = db_->prepare("DELETE FROM uploads WHERE id = ?1");
+  if (!remove) return std::unexpected(remove.error());
+  LV_TRY(remove->bind(1, upload.hex()).run());
+  LV_TRY(txn->commit());
+  return removeUploadFileLocked(upload);
+}
+
+Status Vault::removeUploadFileLocked(const Id& upload) {
   if (auto gone = fs_.remove(uploadPath(upload));
       !gone && gone.error().code != ErrorCode::kNotFound) {
     return gone;

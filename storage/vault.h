@@ -150,8 +150,11 @@ class Vault {
   // Recovers the log (see UploadLog::open) for further appends.
   Result<std::unique_ptr<UploadLog>> openUpload(const Id& upload);
   Result<std::unique_ptr<UploadLogReader>> readUpload(const Id& upload, std::uint64_t size);
-  // Removes a log once ingest has consumed it (data minimisation).
+  // Removes a log and its row: terminated, expired or replaced.
   Status removeUpload(const Id& upload);
+  // Removes a log ingest has consumed (data minimisation) but remembers, until
+  // `answer_until`, that the upload finished: its HEAD still answers at full length.
+  Status finishUpload(const Id& upload, std::int64_t answer_until);
 
   // --- keys ---
   // Adds a master key and re-wraps every data key under it in one transaction.
@@ -217,6 +220,7 @@ class Vault {
   // rotation's transaction.
   Status rewrapServiceKeysLocked(const KeyRing& ring, const Id& new_id, const SecretKey& new_key);
   Result<Id> uploadRecordingLocked(const Id& upload);
+  Status removeUploadFileLocked(const Id& upload);
   // deleteRecording() without the lock; `journal` false when replaying the journal.
   Status deleteLocked(const Id& recording, std::string_view reason, std::int64_t now,
                       const std::string& actor, bool journal);

@@ -125,6 +125,7 @@ Status Vault::deleteLocked(const Id& recording, std::string_view reason, std::in
                                  "DELETE FROM comments WHERE recording_id = ?1",
                                  "DELETE FROM consultations WHERE recording_id = ?1",
                                  "DELETE FROM erasure_requests WHERE recording_id = ?1",
+                                 "DELETE FROM finished_uploads WHERE recording_id = ?1",
                                  "DELETE FROM participants WHERE recording_id = ?1",
                                  "DELETE FROM recording_details WHERE recording_id = ?1"}) {
       auto drop = db_->prepare(sql);

@@ -8,6 +8,8 @@
 #include <openssl/evp.h>
 
 #include <Poco/Base64Encoder.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -82,6 +84,16 @@ class TusHttpTest : public ServiceFixture {
     EXPECT_EQ(head.status, 200);
     EXPECT_EQ(head.headers.get("Cache-Control", ""), "no-store");
     return std::stoull(head.headers.get("Upload-Offset", "0"));
+  }
+
+  // Ingest removes the log just after the recording turns ready.
+  void waitForNoUploadLogs() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!std::filesystem::is_empty(config_.data_dir + "/uploads") &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_TRUE(std::filesystem::is_empty(config_.data_dir + "/uploads")) << "the log was kept";
   }
 
   Client anna_;
@@ -284,6 +296,58 @@ TEST_F(TusHttpTest, AFullLogLeftOpenByACrashIsFinishedAtTheNextHead) {
   // The file is in: a new upload is refused plainly to its owner, as not found to others.
   expectError(create(anna_, data_.size()), 409, "already_uploaded");
   expectError(create(bert_, data_.size()), 404, "not_found");
+}
+
+// The last PATCH's response lost (a dropped connection, a server killed after the
+// bytes were durable): the client's HEAD after ingest must still say "complete" —
+// otherwise tus-js-client creates a new upload, which is refused as already uploaded.
+TEST_F(TusHttpTest, AFinishedUploadStillAnswersItsHeadAfterIngestUntilItIsForgotten) {
+  const HttpResult created = create(anna_, data_.size());
+  const std::string location = created.headers.get("Location", "");
+  ASSERT_EQ(patch(anna_, location, 0, data_).status, 204);
+  ASSERT_EQ(waitForIngest(recording_, anna_), "ready");
+  waitForNoUploadLogs();
+  const HttpResult head = call("HEAD", location, &anna_, {}, tus());
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.headers.get("Upload-Offset", ""), std::to_string(data_.size()));
+  EXPECT_EQ(head.headers.get("Upload-Length", ""), std::to_string(data_.size()));
+  // Nothing more may be sent, and others still learn nothing about it.
+  expectError(patch(anna_, location, data_.size(), "x"), 404, "not_found");
+  EXPECT_EQ(call("HEAD", location, &bert_, {}, tus()).status, 404);
+  // Past the upload's expiry (and at least a day) the sweep forgets it: unknown, like
+  // any other id.
+  int zone = 0;
+  const std::int64_t until =
+      Poco::DateTimeParser::parse(Poco::DateTimeFormat::HTTP_FORMAT,
+                                  head.headers.get("Upload-Expires", ""), zone)
+          .timestamp()
+          .epochTime();
+  EXPECT_GE(until, unixNow() + 24 * 3600 - 60);
+  auto swept = sweepOnce(*vault_, until + 1, localDate(unixNow()), 3600,
+                         services_.upload_registry.get());
+  ASSERT_TRUE(swept);
+  EXPECT_TRUE(swept->problems.empty()) << swept->problems.front();
+  EXPECT_EQ(call("HEAD", location, &anna_, {}, tus()).status, 404);
+}
+
+TEST_F(TusHttpTest, DeletingTheRecordingForgetsItsFinishedUpload) {
+  const HttpResult created = create(anna_, data_.size());
+  const std::string location = created.headers.get("Location", "");
+  ASSERT_EQ(patch(anna_, location, 0, data_).status, 204);
+  ASSERT_EQ(waitForIngest(recording_, anna_), "ready");
+  waitForNoUploadLogs();
+  ASSERT_TRUE(vault_->deleteRecording(*storage::Id::parse(recording_), "erasure_request",
+                                      unixNow(), "test"));
+  EXPECT_EQ(call("HEAD", location, &anna_, {}, tus()).status, 404);
+  std::int64_t rows = -1;
+  ASSERT_TRUE(vault_->read([&](storage::Database& db) -> storage::Status {
+    auto count = db.prepare("SELECT count(*) FROM finished_uploads");
+    if (!count) return std::unexpected(count.error());
+    if (auto row = count->step(); !row) return std::unexpected(row.error());
+    rows = count->columnInt(0);
+    return {};
+  }));
+  EXPECT_EQ(rows, 0);
 }
 
 // An upload page on another origin of the school (server.cors_origins): the

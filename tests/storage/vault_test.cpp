@@ -99,7 +99,7 @@ TEST_F(VaultTest, InitializeIsIdempotentAndSetsTheConnectionUp) {
                                                                   {"PRAGMA synchronous", "2"},
                                                                   {"PRAGMA foreign_keys", "1"},
                                                                   {"PRAGMA secure_delete", "1"},
-                                                                  {"PRAGMA user_version", "6"}}) {
+                                                                  {"PRAGMA user_version", "7"}}) {
     auto stmt = db.prepare(pragma);
     ASSERT_TRUE(stmt && *stmt->step());
     EXPECT_EQ(stmt->columnText(0), expected) << pragma;
