@@ -91,8 +91,10 @@ storage::Result<IngestOutcome> ingestUpload(storage::Vault& vault, const storage
     // with its upload, which the owner's next upload replaces; the other
     // order left a "processing" recording with nothing to ingest.
     LV_TRY(vault.recordIngestFailure(recording, code, message, now));
-    // Data minimisation: a refused upload is not kept either.
-    LV_TRY(vault.finishUpload(upload, now + kAnswerFinishedUploadS));
+    // Data minimisation: a refused upload is not kept either. Nor remembered as
+    // finished: a client that lost the last response and tries again should upload
+    // anew (the recording reopens for it), not be told it is done.
+    LV_TRY(vault.removeUpload(upload));
     return IngestOutcome{false, false, std::move(code), std::move(message)};
   };
   auto reader = vault.readUpload(upload, size);

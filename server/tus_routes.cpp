@@ -196,6 +196,8 @@ class TusRoutes {
     }));
     if (!row || (row->completed && !complete_ok)) throw recordingNotFound();
     const std::int64_t now = s_.now();
+    // A consumed upload is remembered until then; the sweep forgets it later.
+    if (row->consumed && row->expires_at < now) throw recordingNotFound();
     if (row->completed) {
       const acl::Decision decision = unwrap(storage::checkAccess(
           *s_.vault, who.person, acl::Action::kUpload, row->recording, s_.clock->today(), now));

@@ -4,14 +4,14 @@ namespace storage {
 
 Result<std::optional<UploadRow>> findUpload(Database& db, const Id& upload) {
   auto select = db.prepare(
-      "SELECT recording_id, length, expires_at, completed FROM uploads WHERE id = ?1");
+      "SELECT recording_id, length, expires_at, completed, 0 FROM uploads WHERE id = ?1");
   if (!select) return std::unexpected(select.error());
   auto row = select->bind(1, upload.hex()).step();
   if (!row) return std::unexpected(row.error());
   if (!*row) {
     select->reset();
     select = db.prepare(
-        "SELECT recording_id, length, answer_until, 1 FROM finished_uploads WHERE id = ?1");
+        "SELECT recording_id, length, answer_until, 1, 1 FROM finished_uploads WHERE id = ?1");
     if (!select) return std::unexpected(select.error());
     row = select->bind(1, upload.hex()).step();
     if (!row) return std::unexpected(row.error());
@@ -20,7 +20,7 @@ Result<std::optional<UploadRow>> findUpload(Database& db, const Id& upload) {
   auto recording = Id::parse(select->columnText(0));
   if (!recording) return fail(ErrorCode::kDatabase, "malformed upload row");
   UploadRow out{upload, *recording, static_cast<std::uint64_t>(select->columnInt(1)),
-                select->columnInt(2), select->columnInt(3) != 0};
+                select->columnInt(2), select->columnInt(3) != 0, select->columnInt(4) != 0};
   select->reset();
   return out;
 }

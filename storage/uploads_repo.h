@@ -18,6 +18,7 @@ struct UploadRow {
   std::uint64_t length = 0;
   std::int64_t expires_at = 0;  // unix seconds; 0: never
   bool completed = false;
+  bool consumed = false;  // ingest took it: no log any more (finished_uploads)
 };
 
 // An upload in progress or waiting for ingest; or one ingest has consumed, while it is

@@ -361,7 +361,8 @@ Status Vault::finishUpload(const Id& upload, std::int64_t answer_until) {
   auto remember = db_->prepare(
       "INSERT OR REPLACE INTO finished_uploads (id, recording_id, length, answer_until) "
       "SELECT u.id, u.recording_id, u.length, max(u.expires_at, ?2) FROM uploads u "
-      // A recording on its way out keeps nothing new (its rows go in deletion's step 4).
+      // Not for a recording on its way out: step 1 of its deletion removed these rows,
+      // and a new one would make step 4's DELETE of the recording fail its foreign key.
       "JOIN recordings r ON r.id = u.recording_id WHERE u.id = ?1 AND r.status <> 'deleting'");
   if (!remember) return std::unexpected(remember.error());
   LV_TRY(remember->bind(1, upload.hex()).bind(2, answer_until).run());

@@ -352,6 +352,33 @@ TEST_F(VaultTest, DeletionClosesKeptReadersAndOnesStillInARequest) {
   EXPECT_EQ(readObject(kept).size(), 5000u) << "other recordings still play";
 }
 
+TEST_F(VaultTest, AFinishedUploadIsNotRememberedForARecordingOnItsWayOut) {
+  const Id doomed = newRecording();
+  auto upload = vault_->createUpload(doomed, 10, 1002, "p1");
+  ASSERT_TRUE(upload);
+  // The deletion stops after step 1 (a reader holds the WAL): "deleting", key gone.
+  sqlite3* reader = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(paths_.database.c_str(), &reader, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM recordings;", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  ASSERT_FALSE(vault_->deleteRecording(doomed, "erasure_request", 4000, "p1"));
+  sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_close(reader);
+  // An ingest finishing now removes its log and remembers nothing...
+  ASSERT_TRUE(vault_->finishUpload(*upload, 9999));
+  EXPECT_FALSE(std::filesystem::exists(vault_->uploadPath(*upload)));
+  auto count = vault_->database().prepare("SELECT count(*) FROM finished_uploads");
+  ASSERT_TRUE(count);
+  ASSERT_TRUE(count->step());
+  EXPECT_EQ(count->columnInt(0), 0);
+  count->reset();
+  // ...so the recording's row can still go (a remembered upload would hold it by its key).
+  ASSERT_TRUE(vault_->finishPendingDeletions());
+  EXPECT_FALSE(vault_->status(doomed));
+}
+
 TEST_F(VaultTest, OnlyOneProcessOpensTheVaultAtATime) {
   auto second = Vault::open(paths_);
   ASSERT_FALSE(second);
