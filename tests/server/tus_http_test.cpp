@@ -87,6 +87,16 @@ class TusHttpTest : public ServiceFixture {
   }
 
   // Ingest removes the log just after the recording turns ready.
+  // Uploads the fixture in one PATCH and waits until ingest has consumed the log;
+  // returns the upload's location, or "" (with a failure recorded).
+  std::string uploadWhole() {
+    const std::string location = create(anna_, data_.size()).headers.get("Location", "");
+    EXPECT_EQ(patch(anna_, location, 0, data_).status, 204);
+    EXPECT_EQ(waitForIngest(recording_, anna_), "ready");
+    EXPECT_TRUE(noUploadLogsSoon()) << "the log was kept";
+    return ::testing::Test::HasFailure() ? "" : location;
+  }
+
   bool noUploadLogsSoon() {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!std::filesystem::is_empty(config_.data_dir + "/uploads") &&
@@ -302,11 +312,8 @@ TEST_F(TusHttpTest, AFullLogLeftOpenByACrashIsFinishedAtTheNextHead) {
 // bytes were durable): the client's HEAD after ingest must still say "complete" —
 // otherwise tus-js-client creates a new upload, which is refused as already uploaded.
 TEST_F(TusHttpTest, AFinishedUploadStillAnswersItsHeadAfterIngestUntilItIsForgotten) {
-  const HttpResult created = create(anna_, data_.size());
-  const std::string location = created.headers.get("Location", "");
-  ASSERT_EQ(patch(anna_, location, 0, data_).status, 204);
-  ASSERT_EQ(waitForIngest(recording_, anna_), "ready");
-  ASSERT_TRUE(noUploadLogsSoon()) << "the log was kept";
+  const std::string location = uploadWhole();
+  ASSERT_FALSE(location.empty());
   const HttpResult head = call("HEAD", location, &anna_, {}, tus());
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(head.headers.get("Upload-Offset", ""), std::to_string(data_.size()));
@@ -331,11 +338,8 @@ TEST_F(TusHttpTest, AFinishedUploadStillAnswersItsHeadAfterIngestUntilItIsForgot
 }
 
 TEST_F(TusHttpTest, DeletingTheRecordingForgetsItsFinishedUpload) {
-  const HttpResult created = create(anna_, data_.size());
-  const std::string location = created.headers.get("Location", "");
-  ASSERT_EQ(patch(anna_, location, 0, data_).status, 204);
-  ASSERT_EQ(waitForIngest(recording_, anna_), "ready");
-  ASSERT_TRUE(noUploadLogsSoon()) << "the log was kept";
+  const std::string location = uploadWhole();
+  ASSERT_FALSE(location.empty());
   ASSERT_TRUE(vault_->deleteRecording(*storage::Id::parse(recording_), "erasure_request",
                                       unixNow(), "test"));
   EXPECT_EQ(call("HEAD", location, &anna_, {}, tus()).status, 404);

@@ -18,6 +18,28 @@ namespace {
 using testing::pseudoRandom;
 using testing::readFile;
 
+// A second connection in the middle of a read transaction (a backup, say): it holds the
+// WAL, so the deletion's checkpoint cannot truncate it.
+class WalHolder {
+ public:
+  explicit WalHolder(const std::string& database) {
+    holding_ = sqlite3_open_v2(database.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK &&
+               sqlite3_exec(db_, "BEGIN; SELECT count(*) FROM recordings;", nullptr, nullptr,
+                            nullptr) == SQLITE_OK;
+  }
+  ~WalHolder() {
+    sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_close(db_);
+  }
+  WalHolder(const WalHolder&) = delete;
+  WalHolder& operator=(const WalHolder&) = delete;
+  bool holding() const { return holding_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  bool holding_ = false;
+};
+
 class VaultTest : public ::testing::Test {
  protected:
   VaultTest() {
@@ -272,12 +294,8 @@ TEST_F(VaultTest, AReaderBlockingTheCheckpointLeavesTheRecordingOnItsWayOut) {
   const Id doomed = newRecording();
   const Id object = storeObject(doomed, pseudoRandom(100, 12));
   // Another connection (a backup, say) in the middle of a read transaction.
-  sqlite3* reader = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(paths_.database.c_str(), &reader, SQLITE_OPEN_READONLY, nullptr),
-            SQLITE_OK);
-  ASSERT_EQ(
-      sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM recordings;", nullptr, nullptr, nullptr),
-      SQLITE_OK);
+  auto reader = std::make_unique<WalHolder>(paths_.database);
+  ASSERT_TRUE(reader->holding());
   const auto start = std::chrono::steady_clock::now();
   auto deleted = vault_->deleteRecording(doomed, "purpose_ended", 4000, "p1");
   const auto waited = std::chrono::steady_clock::now() - start;
@@ -286,8 +304,7 @@ TEST_F(VaultTest, AReaderBlockingTheCheckpointLeavesTheRecordingOnItsWayOut) {
   EXPECT_LT(waited, std::chrono::seconds(3)) << "the wait for the reader must be bounded";
   EXPECT_FALSE(vault_->openObject(object)) << "unreadable while on its way out";
   ASSERT_TRUE(vault_->healthCheck()) << "the vault stays usable";
-  sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);
-  sqlite3_close(reader);
+  reader.reset();
   ASSERT_TRUE(vault_->finishPendingDeletions());
   EXPECT_FALSE(std::filesystem::exists(vault_->objectPath(object)));
   EXPECT_FALSE(vault_->status(doomed));
@@ -357,15 +374,11 @@ TEST_F(VaultTest, AFinishedUploadIsNotRememberedForARecordingOnItsWayOut) {
   auto upload = vault_->createUpload(doomed, 10, 1002, "p1");
   ASSERT_TRUE(upload);
   // The deletion stops after step 1 (a reader holds the WAL): "deleting", key gone.
-  sqlite3* reader = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(paths_.database.c_str(), &reader, SQLITE_OPEN_READONLY, nullptr),
-            SQLITE_OK);
-  ASSERT_EQ(
-      sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM recordings;", nullptr, nullptr, nullptr),
-      SQLITE_OK);
-  ASSERT_FALSE(vault_->deleteRecording(doomed, "erasure_request", 4000, "p1"));
-  sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);
-  sqlite3_close(reader);
+  {
+    const WalHolder reader(paths_.database);
+    ASSERT_TRUE(reader.holding());
+    ASSERT_FALSE(vault_->deleteRecording(doomed, "erasure_request", 4000, "p1"));
+  }
   // An ingest finishing now removes its log and remembers nothing...
   ASSERT_TRUE(vault_->finishUpload(*upload, 9999));
   EXPECT_FALSE(std::filesystem::exists(vault_->uploadPath(*upload)));
