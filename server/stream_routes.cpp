@@ -5,6 +5,9 @@
 // range reads and decrypts only the segments it covers, and memory does not
 // grow with its length. There is no download route and no Content-Disposition.
 #include <array>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <ostream>
 #include <stdexcept>
 
@@ -40,10 +43,16 @@ class BodyWriter {
  public:
   BodyWriter(HTTPServerRequest& request, std::ostream& out) : out_(out) {
     if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request)) {
-      out_.flush();
       socket_ = &impl->socket();
+      cork(true);
+      out_.flush();
     }
   }
+  ~BodyWriter() {
+    if (socket_ != nullptr) cork(false);
+  }
+  BodyWriter(const BodyWriter&) = delete;
+  BodyWriter& operator=(const BodyWriter&) = delete;
 
   bool good() const { return out_.good(); }
 
@@ -62,6 +71,18 @@ class BodyWriter {
   }
 
  private:
+  // Corked while the body goes out, the kernel sends only full segments: the
+  // headers travel in the body's first one, and a write's partial last segment
+  // waits for the next write (a 256 KiB write is four full loopback segments
+  // and 212 bytes). With TCP_NODELAY alone each of those was a segment of its
+  // own, with an ACK and a wake-up of the client: about six more per MiB.
+  // Uncorking sends what is left at once.
+  void cork(bool on) noexcept {
+    const int value = on ? 1 : 0;
+    // A failure costs only segments; the response goes out either way.
+    (void)::setsockopt(socket_->impl()->sockfd(), IPPROTO_TCP, TCP_CORK, &value, sizeof value);
+  }
+
   std::ostream& out_;
   Poco::Net::StreamSocket* socket_ = nullptr;
 };
