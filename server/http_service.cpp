@@ -12,6 +12,7 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Timespan.h>
 
+#include "server/plain_socket.h"
 #include "server/tls.h"
 
 namespace server {
@@ -48,7 +49,7 @@ HttpService::HttpService(const Config& config, Router::Ptr router)
   // The TLS handshake runs on the worker thread, on the connection's first read, so the
   // acceptor never waits for a client; a silent one holds a worker until the request timeout
   // (Poco's default, 60 s: measured), as on plain HTTP.
-  if (secure_) socket_ = Poco::Net::SecureServerSocket(makeTlsContext(config));
+  socket_ = secure_ ? Poco::Net::SecureServerSocket(makeTlsContext(config)) : plainServerSocket();
   try {
     // SO_REUSEADDR allows a quick restart; SO_REUSEPORT would let a second instance share
     // the port silently, so it stays off.

@@ -73,7 +73,10 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
   try {
     // Without TCP_NODELAY the last partial segment of a response waits for the client's
     // delayed ACK (Nagle): 40-200 ms on Linux. nginx sets it on keep-alive connections too.
-    if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request)) {
+    // Plain connections have it from accept (plain_socket.h); TLS ones, accepted by
+    // Poco's own socket, get it here.
+    if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+        impl != nullptr && request.secure()) {
       try {
         impl->socket().setNoDelay(true);
       } catch (const Poco::Exception&) {

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <stdexcept>
 #include <string>
@@ -10,6 +11,9 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Timespan.h>
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 
@@ -76,6 +80,67 @@ TEST(HttpServiceTest, NotFoundCarriesSecurityHeaders) {
   EXPECT_EQ(parseObject(result.body)->getObject("error")->getValue<std::string>("code"),
             "not_found");
   expectSecurityHeaders(result);
+}
+
+// The number of epoll instances this process holds open.
+int epollInstances() {
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code error;
+    const auto target = std::filesystem::read_symlink(entry.path(), error);
+    if (!error && target.string() == "anon_inode:[eventpoll]") ++count;
+  }
+  return count;
+}
+
+TEST(HttpServiceTest, AnIdleKeepAliveConnectionWaitsWithoutAnEpollInstance) {
+  // Poco 1.11 waits for the next request on a keep-alive connection, and its acceptor
+  // for the next connection, with an epoll instance made and closed per wait; the
+  // plain socket (plain_socket.h) waits with one poll(2).
+  testing::TestServer server(makeRouter(Services{}));
+  Poco::Net::HTTPClientSession session("127.0.0.1", server.port());
+  session.setKeepAlive(true);
+  for (int round = 0; round < 2; ++round) {
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/healthz",
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::string body;
+    Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+    ASSERT_EQ(response.getStatus(), HTTPResponse::HTTP_OK);
+    ASSERT_TRUE(response.getKeepAlive());
+    // The server's connection thread now waits for the next request.
+    for (int look = 0; look < 10; ++look) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      EXPECT_EQ(epollInstances(), 0) << "round " << round << ", look " << look;
+    }
+  }
+}
+
+TEST(HttpServiceTest, AnIdleKeepAliveConnectionIsClosedAfterItsTimeout) {
+  Config config = testing::testConfig();
+  config.keep_alive_timeout_s = 1;
+  HttpService service(config, makeRouter(Services{}));
+  service.start();
+  Poco::Net::StreamSocket client(Poco::Net::SocketAddress("127.0.0.1", service.port()));
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  client.sendBytes(request.data(), static_cast<int>(request.size()));
+  client.setReceiveTimeout(Poco::Timespan(5, 0));
+  std::string received;
+  char buffer[4096];
+  // The whole response: headers, then the JSON body that ends it.
+  while (received.find("\r\n\r\n") == std::string::npos || received.back() != '}') {
+    const int n = client.receiveBytes(buffer, sizeof buffer);
+    ASSERT_GT(n, 0) << received;
+    received.append(buffer, static_cast<std::size_t>(n));
+  }
+  ASSERT_EQ(received.rfind("HTTP/1.1 200", 0), 0u) << received;
+  const auto idle_from = std::chrono::steady_clock::now();
+  EXPECT_EQ(client.receiveBytes(buffer, sizeof buffer), 0) << "the server closes the idle connection";
+  const auto idle = std::chrono::steady_clock::now() - idle_from;
+  EXPECT_GE(idle, std::chrono::milliseconds(900));
+  EXPECT_LT(idle, std::chrono::seconds(4));
+  service.stop(std::chrono::seconds(1));
 }
 
 TEST(HttpServiceTest, HandlerExceptionsAreMappedOnce) {

@@ -1,0 +1,97 @@
+#include "server/plain_socket.h"
+
+#include <cerrno>
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <Poco/Net/ServerSocketImpl.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocketImpl.h>
+#include <Poco/Timespan.h>
+
+namespace server {
+namespace {
+
+using Poco::Net::Socket;
+
+// What SocketImpl::poll answers (1: ready for `mode`, or an error or hang-up for
+// the next call to find; 0: timed out), with one poll(2) and the remaining time
+// kept across signals; -errno when poll itself fails.
+int pollOne(int fd, const Poco::Timespan& timeout, int mode) {
+  short events = 0;
+  if ((mode & Socket::SELECT_READ) != 0) events |= POLLIN;
+  if ((mode & Socket::SELECT_WRITE) != 0) events |= POLLOUT;
+  if ((mode & Socket::SELECT_ERROR) != 0) events |= POLLPRI;
+  pollfd entry{fd, events, 0};
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::microseconds(timeout.totalMicroseconds());
+  for (;;) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+    const int rc = ::poll(&entry, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0)));
+    if (rc >= 0) return rc > 0 ? 1 : 0;
+    if (errno != EINTR) return -errno;
+  }
+}
+
+class PollingStreamSocketImpl final : public Poco::Net::StreamSocketImpl {
+ public:
+  explicit PollingStreamSocketImpl(poco_socket_t fd) : StreamSocketImpl(fd) {}
+  bool poll(const Poco::Timespan& timeout, int mode) override {
+    const int rc = pollOne(sockfd(), timeout, mode);
+    if (rc < 0) error(-rc);  // throws, as Poco's own poll does
+    return rc > 0;
+  }
+
+ protected:
+  ~PollingStreamSocketImpl() override = default;
+};
+
+class PollingServerSocketImpl final : public Poco::Net::ServerSocketImpl {
+ public:
+  // As SocketImpl::acceptConnection, but the connection is ours, not inherited by
+  // a child process, and without Nagle: the last partial segment of a response
+  // would otherwise wait 40-200 ms for the client's delayed ACK.
+  Poco::Net::SocketImpl* acceptConnection(Poco::Net::SocketAddress& client) override {
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    int fd = -1;
+    do {
+      length = sizeof address;
+      fd = ::accept4(sockfd(), reinterpret_cast<sockaddr*>(&address), &length, SOCK_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) error(errno);
+    client = Poco::Net::SocketAddress(reinterpret_cast<const sockaddr*>(&address),
+                                      static_cast<poco_socklen_t>(length));
+    const int on = 1;
+    // A failure costs latency only; the connection works either way.
+    (void)::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    return new PollingStreamSocketImpl(fd);
+  }
+
+  // The acceptor's own wait (Poco's TCPServer polls every 250 ms).
+  bool poll(const Poco::Timespan& timeout, int mode) override {
+    const int rc = pollOne(sockfd(), timeout, mode);
+    if (rc < 0) error(-rc);
+    return rc > 0;
+  }
+
+ protected:
+  ~PollingServerSocketImpl() override = default;
+};
+
+class PlainServerSocket final : public Poco::Net::ServerSocket {
+ public:
+  PlainServerSocket() : ServerSocket(new PollingServerSocketImpl, true) {}
+};
+
+}  // namespace
+
+Poco::Net::ServerSocket plainServerSocket() { return PlainServerSocket(); }
+
+}  // namespace server
