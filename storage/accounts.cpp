@@ -14,6 +14,11 @@ constexpr std::string_view kAccountColumnList =
     "(SELECT group_concat(role, '|') FROM person_roles WHERE person_id = a.person_id)";
 constexpr std::string_view kAccountFrom = " FROM accounts a JOIN people p ON p.id = a.person_id ";
 const std::string kSelectAccount = std::string(kAccountColumnList) + std::string(kAccountFrom);
+// Built once: every request looks its session up.
+const std::string kSelectSession = std::string(kAccountColumnList) +
+                                   ", s.created_at, s.last_seen, s.csrf_token" +
+                                   std::string(kAccountFrom) +
+                                   "JOIN sessions s ON s.account_id = a.id WHERE s.token_hash = ?1";
 constexpr int kAccountColumns = 15;
 
 Account accountFrom(const Statement& s, int first = 0) {
@@ -284,9 +289,7 @@ Status startSession(Vault& vault, const Account& account, const TokenHash& token
 Result<std::optional<Session>> findSession(Vault& vault, const TokenHash& token_hash) {
   std::optional<Session> found;
   if (auto done = vault.read([&](Database& db) -> Status {
-    auto select = db.prepare(std::string(kAccountColumnList) +
-                             ", s.created_at, s.last_seen, s.csrf_token" + std::string(kAccountFrom) +
-                             "JOIN sessions s ON s.account_id = a.id WHERE s.token_hash = ?1");
+    auto select = db.prepare(kSelectSession);
     if (!select) return std::unexpected(select.error());
     auto row = select->bindBlob(1, token_hash).step();
     if (!row) return std::unexpected(row.error());
