@@ -41,15 +41,24 @@ int pollOne(int fd, const Poco::Timespan& timeout, int mode) {
 
 class PollingStreamSocketImpl final : public Poco::Net::StreamSocketImpl {
  public:
-  explicit PollingStreamSocketImpl(poco_socket_t fd) : StreamSocketImpl(fd) {}
+  PollingStreamSocketImpl(poco_socket_t fd, const Poco::Net::SocketAddress& peer)
+      : StreamSocketImpl(fd), peer_(peer), local_(StreamSocketImpl::address()) {}
   bool poll(const Poco::Timespan& timeout, int mode) override {
     const int rc = pollOne(sockfd(), timeout, mode);
     if (rc < 0) error(-rc);  // throws, as Poco's own poll does
     return rc > 0;
   }
+  // A connection's two ends never change, but Poco asks the kernel for both
+  // (getpeername, getsockname) with every request it parses.
+  Poco::Net::SocketAddress peerAddress() override { return peer_; }
+  Poco::Net::SocketAddress address() override { return local_; }
 
  protected:
   ~PollingStreamSocketImpl() override = default;
+
+ private:
+  const Poco::Net::SocketAddress peer_;
+  const Poco::Net::SocketAddress local_;
 };
 
 class PollingServerSocketImpl final : public Poco::Net::ServerSocketImpl {
@@ -71,7 +80,7 @@ class PollingServerSocketImpl final : public Poco::Net::ServerSocketImpl {
     const int on = 1;
     // A failure costs latency only; the connection works either way.
     (void)::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-    return new PollingStreamSocketImpl(fd);
+    return new PollingStreamSocketImpl(fd, client);
   }
 
   // The acceptor's own wait (Poco's TCPServer polls every 250 ms).
