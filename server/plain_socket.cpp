@@ -1,10 +1,9 @@
 #include "server/plain_socket.h"
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
-
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>

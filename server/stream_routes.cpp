@@ -7,9 +7,9 @@
 #include <array>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/socket.h>
 #include <ostream>
 #include <stdexcept>
+#include <sys/socket.h>
 #include <utility>
 
 #include <Poco/Net/HTTPServerRequestImpl.h>

@@ -15,10 +15,9 @@ constexpr std::string_view kAccountColumnList =
 constexpr std::string_view kAccountFrom = " FROM accounts a JOIN people p ON p.id = a.person_id ";
 const std::string kSelectAccount = std::string(kAccountColumnList) + std::string(kAccountFrom);
 // Built once: every request looks its session up.
-const std::string kSelectSession = std::string(kAccountColumnList) +
-                                   ", s.created_at, s.last_seen, s.csrf_token" +
-                                   std::string(kAccountFrom) +
-                                   "JOIN sessions s ON s.account_id = a.id WHERE s.token_hash = ?1";
+const std::string kSelectSession =
+    std::string(kAccountColumnList) + ", s.created_at, s.last_seen, s.csrf_token" +
+    std::string(kAccountFrom) + "JOIN sessions s ON s.account_id = a.id WHERE s.token_hash = ?1";
 constexpr int kAccountColumns = 15;
 
 Account accountFrom(const Statement& s, int first = 0) {

@@ -13,8 +13,8 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
-#include <Poco/Timespan.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/Timespan.h>
 #include <gtest/gtest.h>
 
 #include "server/http_error.h"
@@ -136,7 +136,8 @@ TEST(HttpServiceTest, AnIdleKeepAliveConnectionIsClosedAfterItsTimeout) {
   }
   ASSERT_EQ(received.rfind("HTTP/1.1 200", 0), 0u) << received;
   const auto idle_from = std::chrono::steady_clock::now();
-  EXPECT_EQ(client.receiveBytes(buffer, sizeof buffer), 0) << "the server closes the idle connection";
+  EXPECT_EQ(client.receiveBytes(buffer, sizeof buffer), 0)
+      << "the server closes the idle connection";
   const auto idle = std::chrono::steady_clock::now() - idle_from;
   EXPECT_GE(idle, std::chrono::milliseconds(900));
   EXPECT_LT(idle, std::chrono::seconds(4));

@@ -182,7 +182,10 @@ TEST_F(ReaderPoolTest, AScopeAnswersItsThreadsRunsFromOneSnapshotAndEndsCleanly)
     }));
     ASSERT_TRUE(writer_->exec("UPDATE t SET v = 'uno' WHERE k = 1"));
     // A scope taken inside joins too, and ends nothing when it goes.
-    { auto nested = pool.scope(); ASSERT_TRUE(nested.has_value()); }
+    {
+      auto nested = pool.scope();
+      ASSERT_TRUE(nested.has_value());
+    }
     ASSERT_TRUE(pool.run([&](Database& db) -> Status {
       second = value(db, 1);
       return {};
