@@ -10,7 +10,6 @@
 #include <ostream>
 #include <stdexcept>
 #include <sys/socket.h>
-#include <utility>
 
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/StreamSocket.h>
@@ -88,25 +87,14 @@ class BodyWriter {
   Poco::Net::StreamSocket* socket_ = nullptr;
 };
 
-// Runs `decide` with all its reads in one read transaction (storage/reader_pool.h):
-// the session, the access decision and the object come from one snapshot, at the
-// cost of one transaction instead of three. Ended before any byte is sent: a
-// stream must not hold the WAL.
-template <typename Decide>
-auto inOneSnapshot(storage::Vault& vault, Decide&& decide) {
-  const auto snapshot = unwrap(vault.readScope());
-  return std::forward<Decide>(decide)();
-}
-
 class StreamRoutes {
  public:
   explicit StreamRoutes(Services services) : s_(std::move(services)) {}
 
   void playlist(HTTPServerRequest& request, HTTPServerResponse& response,
                 const PathParams& params) {
-    const storage::StoredMedia stored = inOneSnapshot(*s_.vault, [&] {
-      return unwrap(s_.vault->media(allowedRecording(request, params).recording));
-    });
+    const storage::Id recording = allowedRecording(request, params).recording;
+    const storage::StoredMedia stored = unwrap(s_.vault->media(recording));
     media::FragmentIndex index;
     index.init_offset = 0;
     index.init_size = stored.init_size;
@@ -121,19 +109,15 @@ class StreamRoutes {
 
   void mediaBytes(HTTPServerRequest& request, HTTPServerResponse& response,
                   const PathParams& params) {
-    const auto [viewing, object] = inOneSnapshot(*s_.vault, [&] {
-      const Viewing allowed = allowedRecording(request, params);
-      // Not media(): every Range request would load the whole fragment index.
-      return std::pair{allowed, unwrap(s_.vault->mediaObject(allowed.recording))};
-    });
-    sendObject(request, response, object, "video/mp4", viewing);
+    const Viewing viewing = allowedRecording(request, params);
+    // Not media(): every Range request would load the whole fragment index.
+    sendObject(request, response, unwrap(s_.vault->mediaObject(viewing.recording)), "video/mp4",
+               viewing);
   }
 
   void poster(HTTPServerRequest& request, HTTPServerResponse& response, const PathParams& params) {
-    const auto [viewing, object] = inOneSnapshot(*s_.vault, [&] {
-      const Viewing allowed = allowedRecording(request, params, /*viewing=*/false);
-      return std::pair{allowed, unwrap(s_.vault->poster(allowed.recording))};
-    });
+    const Viewing viewing = allowedRecording(request, params, /*viewing=*/false);
+    const auto object = unwrap(s_.vault->poster(viewing.recording));
     if (!object) {
       throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "no_poster", "This recording has no poster.");
     }

@@ -328,8 +328,6 @@ Status Database::checkpointTruncate(std::chrono::milliseconds max_wait) {
   return status;
 }
 
-bool Database::inTransaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
-
 Status Database::execOne(std::string_view sql) {
   auto statement = prepare(sql);
   if (!statement) return std::unexpected(statement.error());

@@ -94,8 +94,6 @@ class Database {
   // One statement without parameters, prepared once per connection and kept: for
   // BEGIN and COMMIT, which run on every request (sqlite3_exec parses them each time).
   Status execOne(std::string_view sql);
-  // Whether a transaction is open (BEGIN without its COMMIT or ROLLBACK yet).
-  bool inTransaction() const;
 
   // Copies the WAL into the database file and truncates the WAL to zero bytes,
   // so deleted rows survive in neither. A reader in another connection can

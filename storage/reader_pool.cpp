@@ -11,8 +11,7 @@ ReaderPool::~ReaderPool() = default;
 
 namespace {
 
-// The connection of this thread's current run or scope: nested runs join it.
-thread_local Database* t_reading = nullptr;
+thread_local bool t_in_run = false;
 
 }  // namespace
 
@@ -39,12 +38,6 @@ Result<std::unique_ptr<Database>> ReaderPool::acquire() {
 }
 
 void ReaderPool::release(std::unique_ptr<Database> connection) {
-  // Never back into the pool inside a transaction: it would hold the WAL and
-  // block the checkpoint that deletion needs. A read transaction changed
-  // nothing, so rolling it back is as good as committing it.
-  if (connection && connection->inTransaction() && !connection->execOne("ROLLBACK")) {
-    connection.reset();
-  }
   std::lock_guard lock(mutex_);
   if (connection) {
     idle_.push_back(std::move(connection));
@@ -56,11 +49,7 @@ void ReaderPool::release(std::unique_ptr<Database> connection) {
   freed_.notify_all();
 }
 
-Result<ReaderPool::Pause> ReaderPool::pause() {
-  if (t_reading != nullptr) {
-    return fail(ErrorCode::kInvalidArgument,
-                "a pause of the readers from inside a read would wait for itself");
-  }
+ReaderPool::Pause ReaderPool::pause() {
   std::unique_lock lock(mutex_);
   // One pause at a time (the vault's writer takes it, under its own lock).
   freed_.wait(lock, [this] { return !paused_; });
@@ -76,30 +65,32 @@ ReaderPool::Pause::~Pause() {
   pool_->freed_.notify_all();
 }
 
-Result<ReaderPool::Scope> ReaderPool::scope() {
-  if (t_reading != nullptr) return Scope(nullptr, nullptr);
+Status ReaderPool::run(const std::function<Status(Database&)>& work) {
+  if (t_in_run) return fail(ErrorCode::kInvalidArgument, "a read inside a read");
   auto acquired = acquire();
   if (!acquired) return std::unexpected(acquired.error());
-  Scope scope(this, std::move(*acquired));
-  LV_TRY(scope.db_->execOne("BEGIN"));
-  t_reading = scope.db_.get();
-  return scope;
-}
-
-ReaderPool::Scope::~Scope() {
-  if (pool_ == nullptr) return;
-  t_reading = nullptr;
-  pool_->release(std::move(db_));
-}
-
-Status ReaderPool::run(const std::function<Status(Database&)>& work) {
-  if (t_reading != nullptr) return work(*t_reading);
-  auto scope = this->scope();
-  if (!scope) return std::unexpected(scope.error());
-  // The scope returns the connection on every way out, exceptions from `work`
-  // included, out of its transaction.
-  LV_TRY(work(*t_reading));
-  return t_reading->execOne("COMMIT");
+  // Returns the connection on every way out, exceptions from `work` included,
+  // and never returns one still inside a transaction: it would hold the WAL
+  // and block the checkpoint that deletion needs.
+  struct Lease {
+    ReaderPool& pool;
+    std::unique_ptr<Database> db;
+    bool in_transaction = false;
+    ~Lease() {
+      t_in_run = false;
+      if (in_transaction && !db->execOne("ROLLBACK")) db.reset();
+      pool.release(std::move(db));
+    }
+  } lease{*this, std::move(*acquired)};
+  t_in_run = true;
+  LV_TRY(lease.db->execOne("BEGIN"));
+  lease.in_transaction = true;
+  Status result = work(*lease.db);
+  if (result) {
+    result = lease.db->execOne("COMMIT");
+    lease.in_transaction = !result;
+  }
+  return result;
 }
 
 }  // namespace storage

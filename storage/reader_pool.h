@@ -4,13 +4,9 @@
 // behind writes waiting for fsync.
 //
 // Each run() is one read transaction: all its queries see one snapshot, and
-// SQLite takes and drops its locks once instead of once per statement. A
-// Scope stretches one transaction over several runs of the same thread, so a
-// request's questions to several modules (session, access, object) are
-// answered from one snapshot at the cost of one.
+// SQLite takes and drops its locks once instead of once per statement.
 //
-// Thread safety: run() and scope() may be called from any thread; a Scope
-// belongs to the thread that took it.
+// Thread safety: run() may be called from any thread.
 #pragma once
 
 #include <condition_variable>
@@ -35,38 +31,15 @@ class ReaderPool {
   ReaderPool& operator=(const ReaderPool&) = delete;
 
   // Runs `work` in a read transaction on a connection of its own; waits while
-  // every connection is in use or the pool is paused. Inside another run's
-  // `work` or a Scope of the same thread, `work` joins that transaction (same
-  // connection, same snapshot) instead: a second connection would see another
-  // snapshot, and enough nested runs at once would wait for each other for ever.
+  // every connection is in use or the pool is paused. Not from inside `work`
+  // (kInvalidArgument): a nested run would see another snapshot, and enough of
+  // them at once would wait for each other for ever.
   Status run(const std::function<Status(Database&)>& work);
-
-  // One read transaction for this thread's runs while it lives. Keep it short:
-  // like any read it holds the WAL, so a stream must not hold one while it sends.
-  // Taken inside another scope or run, it joins that one and ends nothing.
-  class Scope {
-   public:
-    Scope(Scope&& other) noexcept
-        : pool_(std::exchange(other.pool_, nullptr)), db_(std::move(other.db_)) {}
-    Scope(const Scope&) = delete;
-    Scope& operator=(const Scope&) = delete;
-    Scope& operator=(Scope&&) = delete;
-    // Ends the transaction and gives the connection back.
-    ~Scope();
-
-   private:
-    friend class ReaderPool;
-    Scope(ReaderPool* pool, std::unique_ptr<Database> db) : pool_(pool), db_(std::move(db)) {}
-    ReaderPool* pool_;  // null when joined or moved from
-    std::unique_ptr<Database> db_;
-  };
-  [[nodiscard]] Result<Scope> scope();
 
   // While the returned guard lives, no run() is inside a transaction: pause()
   // waits for those under way and holds back new ones. For the writer's WAL
   // checkpoint (deletion, key rotation), which any open read transaction
   // blocks, and which steady traffic would otherwise never let through.
-  // kInvalidArgument from a thread inside a run or scope: it would wait for itself.
   class Pause {
    public:
     explicit Pause(ReaderPool& pool) : pool_(&pool) {}
@@ -78,12 +51,10 @@ class ReaderPool {
    private:
     ReaderPool* pool_;
   };
-  [[nodiscard]] Result<Pause> pause();
+  [[nodiscard]] Pause pause();
 
  private:
   Result<std::unique_ptr<Database>> acquire();
-  // Ends the connection's transaction, if any (a connection that cannot leave
-  // it is closed), and gives it back.
   void release(std::unique_ptr<Database> connection);
 
   const std::string path_;

@@ -190,11 +190,6 @@ class Vault {
   // Runs `work` in one read transaction on a read-only connection of the pool:
   // it sees everything committed before it started, and writes fail.
   Status read(const std::function<Status(Database&)>& work);
-  // While the returned scope lives, this thread's read()s, and the vault's own
-  // lookups, share one read transaction: one snapshot and one connection for a
-  // request's session, access decision and object. End it before streaming
-  // (it holds the WAL), and before deleting on the same thread (refused).
-  Result<ReaderPool::Scope> readScope();
 
   // --- audit ---
   // Appends one entry in its own transaction (denials, views: events that

@@ -69,6 +69,4 @@ Status Vault::transact(const std::function<Status(Database&, const Auditor&)>& w
 
 Status Vault::read(const std::function<Status(Database&)>& work) { return readers_.run(work); }
 
-Result<ReaderPool::Scope> Vault::readScope() { return readers_.scope(); }
-
 }  // namespace storage

@@ -139,7 +139,7 @@ Result<RotationResult> Vault::rotateMasterKey(std::int64_t now, const std::strin
   // committed either way, so a blocked checkpoint is reported, not an error.
   const bool truncated = [&] {
     const auto paused = readers_.pause();  // as in deletion
-    return paused && db_->checkpointTruncate().has_value();
+    return db_->checkpointTruncate().has_value();
   }();
   return RotationResult{*new_id, rows.size(), truncated};
 }

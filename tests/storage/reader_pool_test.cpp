@@ -1,8 +1,8 @@
 // storage::ReaderPool against a real database file: each run is one snapshot
 // on a read-only connection, runs go side by side up to the pool's size and no
-// further, nested runs and a scope's runs share one transaction, and a
-// connection always comes back out of its transaction, even when the work
-// throws (else it would hold the WAL and block deletion's checkpoint).
+// further, and a connection always comes back out of its transaction, even
+// when the work throws (else it would hold the WAL and block deletion's
+// checkpoint).
 #include "storage/reader_pool.h"
 
 #include <algorithm>
@@ -116,7 +116,6 @@ TEST_F(ReaderPoolTest, APauseWaitsForRunsUnderWayAndHoldsBackNewOnes) {
   std::atomic<bool> paused = false;
   std::thread pauser([&] {
     const auto pause = pool.pause();
-    EXPECT_TRUE(pause.has_value());
     paused = true;
     // While paused the writer can truncate the WAL: no reader holds it.
     EXPECT_TRUE(writer_->exec("UPDATE t SET v = 'uno' WHERE k = 1"));
@@ -141,109 +140,16 @@ TEST_F(ReaderPoolTest, APauseWaitsForRunsUnderWayAndHoldsBackNewOnes) {
   EXPECT_TRUE(second_ran);
 }
 
-TEST_F(ReaderPoolTest, AReadInsideAReadJoinsItsTransactionNotDeadlocked) {
-  // One connection: a nested run that took a second one would wait for ever.
+TEST_F(ReaderPoolTest, AReadInsideAReadIsRefusedNotDeadlocked) {
   ReaderPool pool(dir_.file("t.db"), 1);
-  std::string outer, inner;
-  Database* outer_db = nullptr;
-  Database* inner_db = nullptr;
-  ASSERT_TRUE(pool.run([&](Database& db) -> Status {
-    outer_db = &db;
-    outer = value(db, 1);
-    EXPECT_TRUE(writer_->exec("UPDATE t SET v = 'uno' WHERE k = 1"));
-    return pool.run([&](Database& nested) -> Status {
-      inner_db = &nested;
-      inner = value(nested, 1);
-      return {};
-    });
-  }));
-  EXPECT_EQ(inner_db, outer_db);
-  EXPECT_EQ(outer, "one");
-  EXPECT_EQ(inner, "one");  // the outer run's snapshot, not the writer's change
-  // The nested run ended nothing: the outer one's connection came back and the
-  // next run, a new snapshot, sees the change.
-  std::string next;
-  ASSERT_TRUE(pool.run([&](Database& db) -> Status {
-    next = value(db, 1);
-    return {};
-  }));
-  EXPECT_EQ(next, "uno");
-}
-
-TEST_F(ReaderPoolTest, AScopeAnswersItsThreadsRunsFromOneSnapshotAndEndsCleanly) {
-  ReaderPool pool(dir_.file("t.db"), 1);
-  std::string first, second;
-  {
-    auto scope = pool.scope();
-    ASSERT_TRUE(scope.has_value()) << scope.error().toString();
-    ASSERT_TRUE(pool.run([&](Database& db) -> Status {
-      first = value(db, 1);
-      return {};
-    }));
-    ASSERT_TRUE(writer_->exec("UPDATE t SET v = 'uno' WHERE k = 1"));
-    // A scope taken inside joins too, and ends nothing when it goes.
-    {
-      auto nested = pool.scope();
-      ASSERT_TRUE(nested.has_value());
-    }
-    ASSERT_TRUE(pool.run([&](Database& db) -> Status {
-      second = value(db, 1);
-      return {};
-    }));
-  }
-  EXPECT_EQ(first, "one");
-  EXPECT_EQ(second, "one");
-  // Out of its transaction: the writer can truncate the WAL...
-  ASSERT_TRUE(writer_->exec("UPDATE t SET v = 'een' WHERE k = 1"));
-  EXPECT_TRUE(writer_->checkpointTruncate(200ms));
-  // ...and another thread gets the connection and a new snapshot.
-  std::string seen;
-  std::thread other([&] {
-    EXPECT_TRUE(pool.run([&](Database& db) -> Status {
-      seen = value(db, 1);
-      return {};
-    }));
-  });
-  other.join();
-  EXPECT_EQ(seen, "een");
-}
-
-TEST_F(ReaderPoolTest, AScopeEndsItsTransactionWhenItsWorkThrows) {
-  ReaderPool pool(dir_.file("t.db"), 1);
-  EXPECT_THROW(
-      {
-        auto scope = pool.scope();
-        ASSERT_TRUE(scope.has_value());
-        (void)pool.run([&](Database& db) -> Status {
-          auto select = db.prepare("SELECT v FROM t");
-          EXPECT_TRUE(*select->step());
-          throw std::runtime_error("thrown inside a scope");
-        });
-      },
-      std::runtime_error);
-  ASSERT_TRUE(writer_->exec("UPDATE t SET v = 'een' WHERE k = 1"));
-  EXPECT_TRUE(writer_->checkpointTruncate(200ms));
-}
-
-TEST_F(ReaderPoolTest, APauseFromInsideAReadIsRefusedNotDeadlocked) {
-  ReaderPool pool(dir_.file("t.db"), 2);
-  Status refused_in_run;
+  Status inner;
   ASSERT_TRUE(pool.run([&](Database&) -> Status {
-    auto paused = pool.pause();
-    refused_in_run = paused ? Status{} : Status{std::unexpected(paused.error())};
+    inner = pool.run([](Database&) -> Status { return {}; });
     return {};
   }));
-  ASSERT_FALSE(refused_in_run);
-  EXPECT_EQ(refused_in_run.error().code, ErrorCode::kInvalidArgument);
-  {
-    auto scope = pool.scope();
-    ASSERT_TRUE(scope.has_value());
-    auto paused = pool.pause();
-    ASSERT_FALSE(paused.has_value());
-    EXPECT_EQ(paused.error().code, ErrorCode::kInvalidArgument);
-  }
-  // Outside any read the pause is granted.
-  EXPECT_TRUE(pool.pause().has_value());
+  ASSERT_FALSE(inner);
+  EXPECT_EQ(inner.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(pool.run([](Database&) -> Status { return {}; }));  // and the flag was cleared
 }
 
 TEST_F(ReaderPoolTest, AConnectionComesBackOutOfItsTransactionAfterAnErrorOrAThrow) {
