@@ -4,11 +4,10 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocketImpl.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocketImpl.h>
@@ -19,17 +18,24 @@ namespace {
 
 using Poco::Net::Socket;
 
+// Longer waits are cut here (Poco's own timeouts in config are minutes at most):
+// poll(2) takes an int of milliseconds.
+constexpr std::chrono::milliseconds kLongestWait{std::chrono::hours(24)};
+
 // What SocketImpl::poll answers (1: ready for `mode`, or an error or hang-up for
 // the next call to find; 0: timed out), with one poll(2) and the remaining time
-// kept across signals; -errno when poll itself fails.
+// kept across signals; -errno when poll itself fails. SELECT_ERROR needs no
+// event: poll(2) always reports errors and hang-ups.
 int pollOne(int fd, const Poco::Timespan& timeout, int mode) {
   short events = 0;
   if ((mode & Socket::SELECT_READ) != 0) events |= POLLIN;
   if ((mode & Socket::SELECT_WRITE) != 0) events |= POLLOUT;
-  if ((mode & Socket::SELECT_ERROR) != 0) events |= POLLPRI;
   pollfd entry{fd, events, 0};
   using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + std::chrono::microseconds(timeout.totalMicroseconds());
+  const auto wait = std::min<std::chrono::microseconds>(
+      std::chrono::microseconds(std::max<Poco::Timespan::TimeDiff>(timeout.totalMicroseconds(), 0)),
+      kLongestWait);
+  const auto deadline = Clock::now() + wait;
   for (;;) {
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
     const int rc = ::poll(&entry, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0)));
@@ -43,6 +49,8 @@ class PollingStreamSocketImpl final : public Poco::Net::StreamSocketImpl {
   PollingStreamSocketImpl(poco_socket_t fd, const Poco::Net::SocketAddress& peer)
       : StreamSocketImpl(fd), peer_(peer), local_(StreamSocketImpl::address()) {}
   bool poll(const Poco::Timespan& timeout, int mode) override {
+    // poll(2) would ignore a closed descriptor (-1) and sleep the whole timeout.
+    if (sockfd() == POCO_INVALID_SOCKET) throw Poco::Net::InvalidSocketException();
     const int rc = pollOne(sockfd(), timeout, mode);
     if (rc < 0) error(-rc);  // throws, as Poco's own poll does
     return rc > 0;
@@ -62,9 +70,9 @@ class PollingStreamSocketImpl final : public Poco::Net::StreamSocketImpl {
 
 class PollingServerSocketImpl final : public Poco::Net::ServerSocketImpl {
  public:
-  // As SocketImpl::acceptConnection, but the connection is ours, not inherited by
-  // a child process, and without Nagle: the last partial segment of a response
-  // would otherwise wait 40-200 ms for the client's delayed ACK.
+  // As SocketImpl::acceptConnection, but the connection is ours and not inherited
+  // by a child process. (TCP_NODELAY: Poco's TCPServer sets it on every accepted
+  // connection, plain or TLS.)
   Poco::Net::SocketImpl* acceptConnection(Poco::Net::SocketAddress& client) override {
     sockaddr_storage address{};
     socklen_t length = sizeof address;
@@ -76,14 +84,12 @@ class PollingServerSocketImpl final : public Poco::Net::ServerSocketImpl {
     if (fd < 0) error(errno);
     client = Poco::Net::SocketAddress(reinterpret_cast<const sockaddr*>(&address),
                                       static_cast<poco_socklen_t>(length));
-    const int on = 1;
-    // A failure costs latency only; the connection works either way.
-    (void)::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     return new PollingStreamSocketImpl(fd, client);
   }
 
   // The acceptor's own wait (Poco's TCPServer polls every 250 ms).
   bool poll(const Poco::Timespan& timeout, int mode) override {
+    if (sockfd() == POCO_INVALID_SOCKET) throw Poco::Net::InvalidSocketException();
     const int rc = pollOne(sockfd(), timeout, mode);
     if (rc < 0) error(-rc);
     return rc > 0;

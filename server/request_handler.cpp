@@ -71,18 +71,9 @@ void answerInternalError(Poco::Net::HTTPServerRequest& request,
 void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                                    Poco::Net::HTTPServerResponse& response) {
   try {
-    // Without TCP_NODELAY the last partial segment of a response waits for the client's
-    // delayed ACK (Nagle): 40-200 ms on Linux. nginx sets it on keep-alive connections too.
-    // Plain connections have it from accept (plain_socket.h); TLS ones, accepted by
-    // Poco's own socket, get it here.
-    if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
-        impl != nullptr && request.secure()) {
-      try {
-        impl->socket().setNoDelay(true);
-      } catch (const Poco::Exception&) {
-        // A connection already reset: the response fails on its own.
-      }
-    }
+    // TCP_NODELAY (else the last partial segment of a response waits 40-200 ms for
+    // the client's delayed ACK) is set by Poco's TCPServer on every connection it
+    // accepts, plain or TLS.
     setSecurityHeaders(response, request.secure());
     handle(request, response);
   } catch (const HttpError& e) {

@@ -100,6 +100,7 @@ TEST(HttpServiceTest, AnIdleKeepAliveConnectionWaitsWithoutAnEpollInstance) {
   testing::TestServer server(makeRouter(Services{}));
   Poco::Net::HTTPClientSession session("127.0.0.1", server.port());
   session.setKeepAlive(true);
+  std::uint16_t client_port = 0;
   for (int round = 0; round < 2; ++round) {
     Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/healthz",
                                    Poco::Net::HTTPMessage::HTTP_1_1);
@@ -109,6 +110,10 @@ TEST(HttpServiceTest, AnIdleKeepAliveConnectionWaitsWithoutAnEpollInstance) {
     Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
     ASSERT_EQ(response.getStatus(), HTTPResponse::HTTP_OK);
     ASSERT_TRUE(response.getKeepAlive());
+    // One connection throughout (the client would reconnect silently if the server
+    // had closed it, and an idle wait would then prove nothing).
+    if (round == 0) client_port = session.socket().address().port();
+    EXPECT_EQ(session.socket().address().port(), client_port);
     // The server's connection thread now waits for the next request.
     for (int look = 0; look < 10; ++look) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
