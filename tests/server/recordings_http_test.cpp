@@ -16,10 +16,10 @@
 #include <gtest/gtest.h>
 
 #include "acl/age.h"
-#include "server/ingest_queue.h"
-#include "server/sweep.h"
 #include "server/clock.h"
+#include "server/ingest_queue.h"
 #include "server/network_policy.h"
+#include "server/sweep.h"
 #include "storage/recording_queries.h"
 #include "tests/server/service_fixture.h"
 
