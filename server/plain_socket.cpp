@@ -44,17 +44,27 @@ int pollOne(int fd, const Poco::Timespan& timeout, int mode) {
   }
 }
 
-class PollingStreamSocketImpl final : public Poco::Net::StreamSocketImpl {
+// A Poco socket implementation whose poll is pollOne.
+template <typename Impl>
+class Polling : public Impl {
  public:
-  PollingStreamSocketImpl(poco_socket_t fd, const Poco::Net::SocketAddress& peer)
-      : StreamSocketImpl(fd), peer_(peer), local_(StreamSocketImpl::address()) {}
+  using Impl::Impl;
   bool poll(const Poco::Timespan& timeout, int mode) override {
     // poll(2) would ignore a closed descriptor (-1) and sleep the whole timeout.
-    if (sockfd() == POCO_INVALID_SOCKET) throw Poco::Net::InvalidSocketException();
-    const int rc = pollOne(sockfd(), timeout, mode);
-    if (rc < 0) error(-rc);  // throws, as Poco's own poll does
+    if (this->sockfd() == POCO_INVALID_SOCKET) throw Poco::Net::InvalidSocketException();
+    const int rc = pollOne(this->sockfd(), timeout, mode);
+    if (rc < 0) Impl::error(-rc);  // throws, as Poco's own poll does
     return rc > 0;
   }
+
+ protected:
+  ~Polling() override = default;
+};
+
+class PollingStreamSocketImpl final : public Polling<Poco::Net::StreamSocketImpl> {
+ public:
+  PollingStreamSocketImpl(poco_socket_t fd, const Poco::Net::SocketAddress& peer)
+      : Polling(fd), peer_(peer), local_(StreamSocketImpl::address()) {}
   // A connection's two ends never change, but Poco asks the kernel for both
   // (getpeername, getsockname) with every request it parses.
   Poco::Net::SocketAddress peerAddress() override { return peer_; }
@@ -68,7 +78,8 @@ class PollingStreamSocketImpl final : public Poco::Net::StreamSocketImpl {
   const Poco::Net::SocketAddress local_;
 };
 
-class PollingServerSocketImpl final : public Poco::Net::ServerSocketImpl {
+// The acceptor's own wait is pollOne too (Poco's TCPServer polls every 250 ms).
+class PollingServerSocketImpl final : public Polling<Poco::Net::ServerSocketImpl> {
  public:
   // As SocketImpl::acceptConnection, but the connection is ours and not inherited
   // by a child process. (TCP_NODELAY: Poco's TCPServer sets it on every accepted
@@ -85,14 +96,6 @@ class PollingServerSocketImpl final : public Poco::Net::ServerSocketImpl {
     client = Poco::Net::SocketAddress(reinterpret_cast<const sockaddr*>(&address),
                                       static_cast<poco_socklen_t>(length));
     return new PollingStreamSocketImpl(fd, client);
-  }
-
-  // The acceptor's own wait (Poco's TCPServer polls every 250 ms).
-  bool poll(const Poco::Timespan& timeout, int mode) override {
-    if (sockfd() == POCO_INVALID_SOCKET) throw Poco::Net::InvalidSocketException();
-    const int rc = pollOne(sockfd(), timeout, mode);
-    if (rc < 0) error(-rc);
-    return rc > 0;
   }
 
  protected:

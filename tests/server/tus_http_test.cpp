@@ -86,7 +86,6 @@ class TusHttpTest : public ServiceFixture {
     return std::stoull(head.headers.get("Upload-Offset", "0"));
   }
 
-  // Ingest removes the log just after the recording turns ready.
   // Uploads the fixture in one PATCH and waits until ingest has consumed the log;
   // returns the upload's location, or "" (with a failure recorded).
   std::string uploadWhole() {
@@ -97,6 +96,7 @@ class TusHttpTest : public ServiceFixture {
     return ::testing::Test::HasFailure() ? "" : location;
   }
 
+  // Ingest removes the log just after the recording turns ready.
   bool noUploadLogsSoon() {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!std::filesystem::is_empty(config_.data_dir + "/uploads") &&
