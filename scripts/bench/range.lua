@@ -1,10 +1,11 @@
 -- wrk script for scripts/bench/serve.sh: every request asks for a random
--- 1 MiB range of one file. Environment: BENCH_SIZE (the file's length in bytes),
--- BENCH_COOKIE (optional: sent on every request, LessonVault's session).
+-- range of one file, 1 MiB unless BENCH_SPAN says otherwise (bytes). Environment:
+-- BENCH_SIZE (the file's length in bytes), BENCH_COOKIE (optional: sent on every
+-- request, LessonVault's session), BENCH_SPAN (optional).
 -- At the end prints one line for the script to parse:
 --   RESULT requests=N bytes=N seconds=S p99_ms=X non2xx=N errors=N
 local size = tonumber(os.getenv("BENCH_SIZE"))
-local span = 1024 * 1024
+local span = tonumber(os.getenv("BENCH_SPAN") or "1048576")
 local cookie = os.getenv("BENCH_COOKIE")
 local threads = 0
 

@@ -13,6 +13,9 @@
 #     wrk's p99 latency; peak RSS (VmHWM, reset before each connection count) of the
 #     lessonvault process and of nginx (master + workers); the 1-minute load average
 #     before every run.
+#  4. What a request costs apart from its bytes: 1-byte ranges at 8 connections, RUNS
+#     alternating rounds; requests per second and each server's CPU time per request
+#     (user + system from /proc/<pid>/stat, nginx's workers summed).
 # Usage: scripts/bench/serve.sh [DIR]   (default var/bench; RUNS=3 BENCH_SECONDS=10 CONNS="8 64")
 # Needs build/bin/lessonvault and lessonvault-admin (scripts/setup.sh). Stops everything it
 # started on exit.
@@ -158,11 +161,35 @@ for c in $conns; do
     "$lv_rss" "$ngx_rss" "$(tr ' ' ',' <<<"${loads[*]}")")")
 done
 
+echo "==> per request: 1-byte ranges, 8 connections, ${secs} s per run, alternating"
+cpu_ticks() { local sum=0 p; for p in "$@"; do sum=$((sum + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$sum"; }
+# Prints "requests/s core-µs/request".
+request_cost() {  # url, cookie (or empty), server pids...
+  local url=$1 cookie=$2 before after out
+  shift 2
+  before=$(cpu_ticks "$@")
+  out=$(BENCH_SPAN=1 BENCH_SIZE=$size BENCH_COOKIE=$cookie wrk -t2 -c8 -d"${secs}s" --timeout 10s \
+    -s scripts/bench/range.lua "$url" | grep '^RESULT')
+  after=$(cpu_ticks "$@")
+  awk -v a="$before" -v b="$after" -v hz="$(getconf CLK_TCK)" '{
+    for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}
+    printf "%.0f %.1f\n", v["requests"] / v["seconds"], (b - a) / hz * 1e6 / v["requests"]}' <<<"$out"
+}
+lq=() lu=() nq=() nu=()
+for r in $(seq "$runs"); do
+  read -r q u < <(request_cost "$lv_url" "$LV_COOKIE" "$LV_PID"); lq+=("$q"); lu+=("$u")
+  read -r q u < <(request_cost "$nginx_url" "" $(nginx_pids)); nq+=("$q"); nu+=("$u")
+  echo "    round $r: lv ${lq[-1]} requests/s, ${lu[-1]} µs each; nginx ${nq[-1]} requests/s, ${nu[-1]} µs each"
+done
+
 echo
 echo "==> results (GB/s = 10^9 bytes/s; p99 in ms; RSS = peak VmHWM in MiB; nginx sendfile $best)"
 printf '%-5s %-16s %-16s %7s %7s %6s | %-18s %-18s %7s %7s %6s | %6s %6s | %s\n' \
   conns "lv GB/s runs" "nginx GB/s runs" "lv" "nginx" ratio \
   "lv p99 runs" "nginx p99 runs" "lv" "nginx" ratio "lvRSS" "ngxRSS" "load (1 min) per run"
 printf '%s\n' "${results[@]}"
+echo "per request (1-byte ranges, 8 conns, medians): lv $(echo "${lq[*]}" | median) requests/s," \
+  "$(echo "${lu[*]}" | median) µs of server CPU each; nginx $(echo "${nq[*]}" | median) requests/s," \
+  "$(echo "${nu[*]}" | median) µs each"
 echo "targets: throughput ratio >= 0.7, p99 ratio <= 2.0"
 echo "load now: $(cut -d' ' -f1-3 /proc/loadavg)"
