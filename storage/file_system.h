@@ -9,7 +9,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "storage/crypto.h"
@@ -34,6 +36,29 @@ class RandomAccessFile {
   virtual Result<std::uint64_t> size() const = 0;
   // Reads exactly out.size() bytes at offset, or fails with kTruncated.
   virtual Status readAt(std::uint64_t offset, MutableBytes out) const = 0;
+
+  // Runs use(bytes) on bytes [offset, offset + size) where they lie in memory, without
+  // copying them, when the file is mapped (FileSystem::openMapped), and returns what
+  // `use` returned; nullopt when it is not (then read them with readAt()). A mapping
+  // faults where a read would fail — the file cut short underneath, a page the disk
+  // cannot deliver: `use` is then abandoned where it stands and the result is kIo
+  // (fault_guard.h), so `use` must only compute over the bytes and write into memory
+  // the caller owns, taking no lock and allocating nothing before its last access.
+  template <typename Use>
+  std::optional<Status> readInPlace(std::uint64_t offset, std::size_t size, Use&& use) const {
+    using Fn = std::remove_reference_t<Use>;
+    return readInPlaceVia(
+        offset, size,
+        [](void* fn, Bytes bytes) -> Status { return (*static_cast<Fn*>(fn))(bytes); },
+        const_cast<void*>(static_cast<const void*>(&use)));
+  }
+
+ protected:
+  using InPlaceUse = Status (*)(void* use, Bytes bytes);
+  virtual std::optional<Status> readInPlaceVia(std::uint64_t, std::size_t, InPlaceUse,
+                                               void*) const {
+    return std::nullopt;
+  }
 };
 
 class FileSystem {
@@ -55,6 +80,12 @@ class FileSystem {
   // Opens an existing file for appending at its end.
   virtual Result<std::unique_ptr<WritableFile>> openAppend(const std::string& path) = 0;
   virtual Result<std::unique_ptr<RandomAccessFile>> openRead(const std::string& path) = 0;
+  // openRead() for a file that is never written again (a published object): where the
+  // file system allows, the file is also mapped read-only, so that readInPlace() hands
+  // out its bytes without the copy that pread() makes. By default, openRead().
+  virtual Result<std::unique_ptr<RandomAccessFile>> openMapped(const std::string& path) {
+    return openRead(path);
+  }
   // Renames within one directory; `to` must not exist.
   virtual Status rename(const std::string& from, const std::string& to) = 0;
   virtual Status remove(const std::string& path) = 0;  // kNotFound if absent

@@ -5,9 +5,11 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "storage/fault_guard.h"
 #include "storage/file_system.h"
 
 namespace storage {
@@ -167,6 +169,23 @@ class PosixDirectFile final : public WritableFile {
 class PosixRandomAccessFile final : public RandomAccessFile {
  public:
   PosixRandomAccessFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~PosixRandomAccessFile() override {
+    if (mapping_ != nullptr) ::munmap(const_cast<std::uint8_t*>(mapping_), mapped_size_);
+  }
+  PosixRandomAccessFile(const PosixRandomAccessFile&) = delete;
+  PosixRandomAccessFile& operator=(const PosixRandomAccessFile&) = delete;
+
+  // Maps the whole file read-only, as long as it is open. Without a mapping (an empty
+  // file, no address space) reads stay with pread().
+  void map() {
+    struct stat st {};
+    if (::fstat(fd_.get(), &st) != 0 || st.st_size <= 0) return;
+    const auto size = static_cast<std::size_t>(st.st_size);
+    void* at = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd_.get(), 0);
+    if (at == MAP_FAILED) return;
+    mapping_ = static_cast<const std::uint8_t*>(at);
+    mapped_size_ = size;
+  }
 
   Result<std::uint64_t> size() const override {
     struct stat st {};
@@ -192,9 +211,45 @@ class PosixRandomAccessFile final : public RandomAccessFile {
     return {};
   }
 
+ protected:
+  std::optional<Status> readInPlaceVia(std::uint64_t offset, std::size_t size, InPlaceUse use,
+                                       void* context) const override {
+    if (mapping_ == nullptr) return std::nullopt;
+    if (offset > mapped_size_ || size > mapped_size_ - offset) {
+      return fail(ErrorCode::kTruncated, "unexpected end of file in " + path_ + " at byte " +
+                                             std::to_string(mapped_size_));
+    }
+    struct Call {
+      InPlaceUse use;
+      void* context;
+      Bytes bytes;
+      Status* result;
+    };
+    // Constructed before the guard: nothing that owns memory is made under it
+    // except by `use`, after its last access to the mapping.
+    Status result;
+    Call call{use, context, Bytes(mapping_ + offset, size), &result};
+    const bool ran = runGuarded(
+        mapping_ + offset, size,
+        [](void* c) {
+          auto* to_run = static_cast<Call*>(c);
+          *to_run->result = to_run->use(to_run->context, to_run->bytes);
+        },
+        &call);
+    if (!ran) {
+      return fail(ErrorCode::kIo, "read " + path_ + ": bytes " + std::to_string(offset) + "-" +
+                                      std::to_string(offset + size) +
+                                      " are no longer readable (the file was cut short, or the "
+                                      "disk failed)");
+    }
+    return result;
+  }
+
  private:
   UniqueFd fd_;
   std::string path_;
+  const std::uint8_t* mapping_ = nullptr;
+  std::size_t mapped_size_ = 0;
 };
 
 struct DirClose {
@@ -248,6 +303,14 @@ class PosixFileSystem final : public FileSystem {
     int fd = openRetrying(path, O_RDONLY | O_NOFOLLOW);
     if (fd < 0) return ioError("open", path, errno);
     return std::make_unique<PosixRandomAccessFile>(fd, path);
+  }
+
+  Result<std::unique_ptr<RandomAccessFile>> openMapped(const std::string& path) override {
+    int fd = openRetrying(path, O_RDONLY | O_NOFOLLOW);
+    if (fd < 0) return ioError("open", path, errno);
+    auto file = std::make_unique<PosixRandomAccessFile>(fd, path);
+    file->map();
+    return file;
   }
 
   Status rename(const std::string& from, const std::string& to) override {

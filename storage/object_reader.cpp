@@ -8,7 +8,7 @@ namespace storage {
 Result<std::unique_ptr<ObjectReader>> ObjectReader::open(FileSystem& fs, const std::string& path,
                                                          const Id& id, const SecretKey& data_key,
                                                          std::uint64_t expected_size) {
-  auto file = fs.openRead(path);
+  auto file = fs.openMapped(path);
   if (!file) return std::unexpected(file.error());
   auto file_size = (*file)->size();
   if (!file_size) return std::unexpected(file_size.error());
@@ -56,13 +56,6 @@ ObjectReader::ObjectReader(std::unique_ptr<RandomAccessFile> file, ObjectCipher 
       batch_(std::clamp<std::uint64_t>(kBatchBytes / cipher_.segmentSize(), 1,
                                        std::max<std::uint64_t>(segment_count_, 1))) {}
 
-void ObjectReader::ensureBuffers() {
-  if (ciphertext_) return;
-  ciphertext_ = std::make_unique_for_overwrite<std::uint8_t[]>(
-      batch_ * (cipher_.segmentSize() + kGcmTagSize));
-  cache_ = std::make_unique_for_overwrite<std::uint8_t[]>(cipher_.segmentSize());
-}
-
 void ObjectReader::shed() {
   cached_index_ = UINT64_MAX;
   ciphertext_.reset();
@@ -76,19 +69,34 @@ std::size_t ObjectReader::plainSize(std::uint64_t index) const {
 }
 
 Status ObjectReader::decryptSegments(std::uint64_t first, std::uint64_t count, MutableBytes out) {
-  ensureBuffers();
   const std::uint64_t sealed_segment = cipher_.segmentSize() + kGcmTagSize;
-  const MutableBytes sealed(ciphertext_.get(), out.size() + count * kGcmTagSize);
-  LV_TRY(file_->readAt(kObjectHeaderSize + first * sealed_segment, sealed));
-  ++file_reads_;
-  std::size_t done = 0;
-  for (std::uint64_t index = first; index < first + count; ++index) {
-    const std::size_t plain = plainSize(index);
-    LV_TRY(openSegment(index, sealed.subspan((index - first) * sealed_segment, plain + kGcmTagSize),
-                       out.subspan(done, plain)));
-    done += plain;
+  const std::uint64_t at = kObjectHeaderSize + first * sealed_segment;
+  const std::size_t size = out.size() + count * kGcmTagSize;
+  // Each segment in turn; the first that fails ends the batch with its error, which is
+  // the only thing allocated (readInPlace's rule), after the last access to the file.
+  const auto open = [&](Bytes sealed) -> Status {
+    std::size_t done = 0;
+    for (std::uint64_t index = first; index < first + count; ++index) {
+      const std::size_t plain = plainSize(index);
+      auto opened =
+          openSegment(index, sealed.subspan((index - first) * sealed_segment, plain + kGcmTagSize),
+                      out.subspan(done, plain));
+      if (!opened) return opened;
+      done += plain;
+    }
+    return {};
+  };
+  if (auto in_place = file_->readInPlace(at, size, open)) {
+    if (!*in_place) cleanse(out);
+    return *in_place;
   }
-  return {};
+  if (!ciphertext_) {
+    ciphertext_ = std::make_unique_for_overwrite<std::uint8_t[]>(batch_ * sealed_segment);
+  }
+  const MutableBytes sealed(ciphertext_.get(), size);
+  LV_TRY(file_->readAt(at, sealed));
+  ++file_reads_;
+  return open(sealed);
 }
 
 Status ObjectReader::openSegment(std::uint64_t index, Bytes sealed, MutableBytes out) {
@@ -97,6 +105,9 @@ Status ObjectReader::openSegment(std::uint64_t index, Bytes sealed, MutableBytes
   auto opened = cipher_.open(static_cast<std::uint32_t>(index), last, sealed, out);
   if (opened) return {};
   if (opened.error().code != ErrorCode::kSegmentAuth) return opened;
+  // Its message freed before the segment is read again: a fault in a mapped file
+  // leaves nothing allocated behind (RandomAccessFile::readInPlace).
+  opened = Status();
   // A last segment that opens as a middle one means the file was cut at a
   // segment boundary and the recorded size was changed to match.
   if (last && cipher_.open(static_cast<std::uint32_t>(index), false, sealed, out)) {
@@ -112,7 +123,7 @@ Status ObjectReader::openSegment(std::uint64_t index, Bytes sealed, MutableBytes
 Status ObjectReader::loadSegment(std::uint64_t index) {
   if (index == cached_index_) return {};
   cached_index_ = UINT64_MAX;
-  ensureBuffers();
+  if (!cache_) cache_ = std::make_unique_for_overwrite<std::uint8_t[]>(cipher_.segmentSize());
   LV_TRY(decryptSegments(index, 1, MutableBytes(cache_.get(), plainSize(index))));
   cached_index_ = index;
   return {};

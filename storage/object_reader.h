@@ -37,16 +37,17 @@ class ObjectReader {
   // Segments decrypted so far, including the last one at open(); lets tests
   // prove that a range reads only what it covers.
   std::uint64_t segmentsDecrypted() const { return segments_decrypted_; }
-  // Reads of segments from the file so far (one per batch of whole segments).
+  // Reads of segments with pread() so far, one per batch of whole segments; none
+  // when the file is mapped.
   std::uint64_t fileReads() const { return file_reads_; }
 
  private:
   ObjectReader(std::unique_ptr<RandomAccessFile> file, ObjectCipher cipher, std::uint64_t size);
   std::size_t plainSize(std::uint64_t index) const;
-  // Reads segments [first, first + count) with one pread, then authenticates and
-  // decrypts them into `out` (their plain sizes together; count <= batch_).
+  // Authenticates and decrypts segments [first, first + count) into `out` (their plain
+  // sizes together; count <= batch_): where they lie in the mapped file, or else read
+  // into ciphertext_ with one pread first.  On failure `out` is wiped.
   Status decryptSegments(std::uint64_t first, std::uint64_t count, MutableBytes out);
-  void ensureBuffers();
   // Authenticates and decrypts one sealed segment (plain size + tag).
   Status openSegment(std::uint64_t index, Bytes sealed, MutableBytes out);
   // Makes `cache_` hold segment `index`, decrypting it if needed.
@@ -61,7 +62,7 @@ class ObjectReader {
   const std::uint64_t batch_;
   // Allocated on first use, freed by shed(). Not zeroed: every byte is written (read or
   // decrypted) before it is used.
-  std::unique_ptr<std::uint8_t[]> ciphertext_;  // batch_ sealed segments
+  std::unique_ptr<std::uint8_t[]> ciphertext_;  // batch_ sealed segments; not when mapped
   std::unique_ptr<std::uint8_t[]> cache_;
   std::uint64_t cached_index_ = UINT64_MAX;
   std::uint64_t segments_decrypted_ = 0;

@@ -11,7 +11,9 @@
 #  3. For each connection count, RUNS rounds alternate lessonvault and nginx (who goes first
 #     alternates too), BENCH_SECONDS each; medians of throughput (GB/s, 10^9 bytes) and of
 #     wrk's p99 latency; peak RSS (VmHWM, reset before each connection count) of the
-#     lessonvault process and of nginx (master + workers); the 1-minute load average
+#     lessonvault process and of nginx (master + workers), and lessonvault's RSS split
+#     into anonymous memory and mapped object files (docs/storage-mapped-objects.md); the
+#     1-minute load average
 #     before every run.
 #  4. What a request costs apart from its bytes: 1-byte ranges at 8 connections, RUNS
 #     alternating rounds; requests per second and each server's CPU time per request
@@ -130,7 +132,7 @@ nginx_start "$best"
 same_range "$lv_url" "$LV_COOKIE"
 
 echo "==> $runs rounds per connection count, ${secs} s per run, lessonvault and nginx alternating"
-results=()
+results=() memory=()
 for c in $conns; do
   reset_peak_rss "$LV_PID"
   for p in $(nginx_pids); do reset_peak_rss "$p"; done
@@ -149,6 +151,8 @@ for c in $conns; do
     done
   done
   lv_rss=$(peak_rss_mib "$LV_PID")
+  read -r anon file < <(rss_split_mib "$LV_PID")
+  memory+=("$c connections: lessonvault RSS peak $lv_rss MiB; now $anon MiB anonymous + $file MiB of mapped object files (page cache)")
   ngx_rss=0
   for p in $(nginx_pids); do ngx_rss=$((ngx_rss + $(peak_rss_mib "$p"))); done
   lgm=$(echo "${lg[*]}" | median); ngm=$(echo "${ng[*]}" | median)
@@ -188,6 +192,7 @@ printf '%-5s %-16s %-16s %7s %7s %6s | %-18s %-18s %7s %7s %6s | %6s %6s | %s\n'
   conns "lv GB/s runs" "nginx GB/s runs" "lv" "nginx" ratio \
   "lv p99 runs" "nginx p99 runs" "lv" "nginx" ratio "lvRSS" "ngxRSS" "load (1 min) per run"
 printf '%s\n' "${results[@]}"
+printf '%s\n' "${memory[@]}"
 echo "per request (1-byte ranges, 8 conns, medians): lv $(echo "${lq[*]}" | median) requests/s," \
   "$(echo "${lu[*]}" | median) µs of server CPU each; nginx $(echo "${nq[*]}" | median) requests/s," \
   "$(echo "${nu[*]}" | median) µs each"

@@ -19,7 +19,9 @@ using testing::writeFile;
 
 constexpr std::uint32_t kSegment = 64;  // small, so edge cases are cheap to reach
 
-class ObjectTest : public ::testing::Test {
+// Each test runs twice: on a mapped object file (production) and on one read with
+// pread(), the way a file system without mappings is read.
+class ObjectTest : public ::testing::TestWithParam<bool> {
  protected:
   // Writes `plain` as object `id` and returns its path.
   std::string write(const Id& id, const std::vector<std::uint8_t>& plain,
@@ -38,8 +40,8 @@ class ObjectTest : public ::testing::Test {
 
   Result<std::unique_ptr<ObjectReader>> open(const Id& id, std::uint64_t size,
                                              const SecretKey* key = nullptr) {
-    return ObjectReader::open(FileSystem::posix(), dir_.file(id.hex()), id, key ? *key : key_,
-                              size);
+    FileSystem& fs = GetParam() ? FileSystem::posix() : unmapped_;
+    return ObjectReader::open(fs, dir_.file(id.hex()), id, key ? *key : key_, size);
   }
 
   std::vector<std::uint8_t> readAll(ObjectReader& reader) {
@@ -66,9 +68,10 @@ class ObjectTest : public ::testing::Test {
 
   testing::TempDir dir_;
   SecretKey key_ = keyFromByte(1);
+  testing::UnmappedFileSystem unmapped_;
 };
 
-TEST_F(ObjectTest, RoundTripsAtEverySizeEdge) {
+TEST_P(ObjectTest, RoundTripsAtEverySizeEdge) {
   for (std::size_t size : {0u, 1u, 63u, 64u, 65u, 128u, 129u, 64u * 5u, 64u * 5u + 17u}) {
     SCOPED_TRACE("size " + std::to_string(size));
     const Id id = *Id::random();
@@ -81,7 +84,7 @@ TEST_F(ObjectTest, RoundTripsAtEverySizeEdge) {
   }
 }
 
-TEST_F(ObjectTest, PublishesAtomicallyAndLeavesNothingWhenAbandoned) {
+TEST_P(ObjectTest, PublishesAtomicallyAndLeavesNothingWhenAbandoned) {
   const Id id = *Id::random();
   {
     auto writer = ObjectWriter::create(FileSystem::posix(), dir_.path(), id, key_, kSegment);
@@ -94,7 +97,7 @@ TEST_F(ObjectTest, PublishesAtomicallyAndLeavesNothingWhenAbandoned) {
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_.path()), {}), 1);
 }
 
-TEST_F(ObjectTest, ThousandsOfRandomRangesMatchThePlaintext) {
+TEST_P(ObjectTest, ThousandsOfRandomRangesMatchThePlaintext) {
   const Id id = *Id::random();
   const auto plain = pseudoRandom(64 * 40 + 13, 7);
   write(id, plain, kSegment, 1000);
@@ -111,7 +114,7 @@ TEST_F(ObjectTest, ThousandsOfRandomRangesMatchThePlaintext) {
   }
 }
 
-TEST_F(ObjectTest, ARangeDecryptsOnlyTheSegmentsItCovers) {
+TEST_P(ObjectTest, ARangeDecryptsOnlyTheSegmentsItCovers) {
   const Id id = *Id::random();
   const auto plain = pseudoRandom(64 * 10, 3);
   write(id, plain);
@@ -124,7 +127,7 @@ TEST_F(ObjectTest, ARangeDecryptsOnlyTheSegmentsItCovers) {
   EXPECT_TRUE(std::equal(out.begin(), out.end(), plain.begin() + 64 * 3 + 63));
 }
 
-TEST_F(ObjectTest, WholeSegmentsDecryptInBatchesAndOneBadSegmentWipesTheRange) {
+TEST_P(ObjectTest, WholeSegmentsDecryptInBatchesAndOneBadSegmentWipesTheRange) {
   // Default-sized segments, so a batch (256 KiB of ciphertext) holds four of them and
   // a range over ten crosses batch boundaries.
   const Id id = *Id::random();
@@ -132,10 +135,12 @@ TEST_F(ObjectTest, WholeSegmentsDecryptInBatchesAndOneBadSegmentWipesTheRange) {
   const std::string path = write(id, plain, kDefaultSegmentSize, 100000);
   auto reader = open(id, plain.size());
   ASSERT_TRUE(reader);
-  EXPECT_EQ((*reader)->fileReads(), 1u);  // the last segment, at open
+  const bool mapped = GetParam();
+  // pread: the last segment at open, then batches of 4 and 2; a mapped file is not read.
+  EXPECT_EQ((*reader)->fileReads(), mapped ? 0u : 1u);
   std::vector<std::uint8_t> whole(std::size_t{kDefaultSegmentSize} * 6);
   ASSERT_TRUE((*reader)->read(kDefaultSegmentSize, whole));  // segments 1-6: batches of 4 and 2
-  EXPECT_EQ((*reader)->fileReads(), 3u);
+  EXPECT_EQ((*reader)->fileReads(), mapped ? 0u : 3u);
   EXPECT_EQ((*reader)->segmentsDecrypted(), 7u);
   EXPECT_TRUE(std::equal(whole.begin(), whole.end(), plain.begin() + kDefaultSegmentSize));
   std::mt19937_64 rng(7);
@@ -162,7 +167,7 @@ TEST_F(ObjectTest, WholeSegmentsDecryptInBatchesAndOneBadSegmentWipesTheRange) {
       << "segments decrypted before the bad one escaped";
 }
 
-TEST_F(ObjectTest, ReadBeyondTheEndIsRefused) {
+TEST_P(ObjectTest, ReadBeyondTheEndIsRefused) {
   const Id id = *Id::random();
   write(id, pseudoRandom(100, 1));
   auto reader = open(id, 100);
@@ -173,7 +178,7 @@ TEST_F(ObjectTest, ReadBeyondTheEndIsRefused) {
   EXPECT_EQ(status.error().code, ErrorCode::kInvalidArgument);
 }
 
-TEST_F(ObjectTest, EveryFlippedBitIsDetected) {
+TEST_P(ObjectTest, EveryFlippedBitIsDetected) {
   const Id id = *Id::random();
   const auto plain = pseudoRandom(64 * 3 + 10, 5);
   const std::string path = write(id, plain);
@@ -197,7 +202,7 @@ TEST_F(ObjectTest, EveryFlippedBitIsDetected) {
   }
 }
 
-TEST_F(ObjectTest, TruncationIsDetectedAtAndBetweenSegmentBoundaries) {
+TEST_P(ObjectTest, TruncationIsDetectedAtAndBetweenSegmentBoundaries) {
   const Id id = *Id::random();
   const auto plain = pseudoRandom(64 * 4 + 20, 9);
   const std::string path = write(id, plain);
@@ -215,7 +220,7 @@ TEST_F(ObjectTest, TruncationIsDetectedAtAndBetweenSegmentBoundaries) {
   expectFailure(id, plain.size(), ErrorCode::kBadMagic, "too short");
 }
 
-TEST_F(ObjectTest, AMissingLastSegmentIsDetectedEvenWhenTheSizeWasForged) {
+TEST_P(ObjectTest, AMissingLastSegmentIsDetectedEvenWhenTheSizeWasForged) {
   const Id id = *Id::random();
   const auto plain = pseudoRandom(64 * 4, 11);  // four full segments
   const std::string path = write(id, plain);
@@ -228,7 +233,7 @@ TEST_F(ObjectTest, AMissingLastSegmentIsDetectedEvenWhenTheSizeWasForged) {
   expectFailure(id, 64 * 3, ErrorCode::kTruncated, "without its final segment");
 }
 
-TEST_F(ObjectTest, TrailingBytesAreDetected) {
+TEST_P(ObjectTest, TrailingBytesAreDetected) {
   const Id id = *Id::random();
   const std::string path = write(id, pseudoRandom(100, 1));
   auto bytes = readFile(path);
@@ -237,7 +242,7 @@ TEST_F(ObjectTest, TrailingBytesAreDetected) {
   expectFailure(id, 100, ErrorCode::kSegmentAuth, "unexpected bytes");
 }
 
-TEST_F(ObjectTest, SwappedSegmentsAreDetected) {
+TEST_P(ObjectTest, SwappedSegmentsAreDetected) {
   const Id id = *Id::random();
   const auto plain = pseudoRandom(64 * 4 + 1, 13);
   const std::string path = write(id, plain);
@@ -250,7 +255,7 @@ TEST_F(ObjectTest, SwappedSegmentsAreDetected) {
   expectFailure(id, plain.size(), ErrorCode::kSegmentAuth, "segment 1 of 5");
 }
 
-TEST_F(ObjectTest, ASegmentFromAnotherObjectIsDetected) {
+TEST_P(ObjectTest, ASegmentFromAnotherObjectIsDetected) {
   const Id a = *Id::random();
   const Id b = *Id::random();
   const auto plain = pseudoRandom(64 * 3, 17);
@@ -265,7 +270,7 @@ TEST_F(ObjectTest, ASegmentFromAnotherObjectIsDetected) {
   expectFailure(a, plain.size(), ErrorCode::kSegmentAuth, "segment 0 of 3");
 }
 
-TEST_F(ObjectTest, AHeaderFromAnotherObjectIsDetected) {
+TEST_P(ObjectTest, AHeaderFromAnotherObjectIsDetected) {
   const Id a = *Id::random();
   const Id b = *Id::random();
   const auto plain = pseudoRandom(200, 19);
@@ -278,7 +283,7 @@ TEST_F(ObjectTest, AHeaderFromAnotherObjectIsDetected) {
   expectFailure(a, plain.size(), ErrorCode::kWrongObject, "another object");
 }
 
-TEST_F(ObjectTest, TheWrongKeyIsRefusedAtTheHeader) {
+TEST_P(ObjectTest, TheWrongKeyIsRefusedAtTheHeader) {
   const Id id = *Id::random();
   write(id, pseudoRandom(100, 23));
   const SecretKey other = keyFromByte(99);
@@ -288,12 +293,43 @@ TEST_F(ObjectTest, TheWrongKeyIsRefusedAtTheHeader) {
   EXPECT_NE(reader.error().message.find("wrong key"), std::string::npos);
 }
 
-TEST_F(ObjectTest, SegmentSizeIsValidated) {
+TEST_P(ObjectTest, SegmentSizeIsValidated) {
   auto writer = ObjectWriter::create(FileSystem::posix(), dir_.path(), *Id::random(), key_, 8);
   ASSERT_FALSE(writer);
   EXPECT_EQ(writer.error().code, ErrorCode::kInvalidArgument);
   EXPECT_TRUE(std::filesystem::is_empty(dir_.path()));
 }
+
+// A published object is never written again, but one cut short underneath an open
+// reader (by hand, or a disk that fails) must fail the read like pread() would,
+// not end the server with SIGBUS where the file is mapped.
+TEST_P(ObjectTest, AFileCutShortUnderAnOpenReaderFailsTheReadAndNothingElse) {
+  const Id id = *Id::random();
+  const auto plain = pseudoRandom(std::size_t{kDefaultSegmentSize} * 8 + 10, 21);
+  const std::string path = write(id, plain, kDefaultSegmentSize, 100000);
+  auto reader = open(id, plain.size());
+  ASSERT_TRUE(reader) << reader.error().toString();
+  std::vector<std::uint8_t> out(std::size_t{kDefaultSegmentSize} * 4);
+  ASSERT_TRUE((*reader)->read(0, out));
+
+  ASSERT_TRUE(FileSystem::posix().truncate(path, 8192));
+  std::fill(out.begin(), out.end(), std::uint8_t{0xAA});
+  auto status = (*reader)->read(kDefaultSegmentSize, out);
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code, GetParam() ? ErrorCode::kIo : ErrorCode::kTruncated)
+      << status.error().toString();
+  EXPECT_EQ(std::count(out.begin(), out.end(), 0), static_cast<std::ptrdiff_t>(out.size()))
+      << "a range that failed must leave no plaintext behind";
+  // Again, and a cut that reaches only part of a batch: each read fails on its own.
+  EXPECT_FALSE((*reader)->read(3 * kDefaultSegmentSize + 5, out));
+  std::vector<std::uint8_t> one(10);
+  EXPECT_FALSE((*reader)->read(plain.size() - 10, one));
+}
+
+INSTANTIATE_TEST_SUITE_P(MappedAndRead, ObjectTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return param.param ? "Mapped" : "Read";
+                         });
 
 }  // namespace
 }  // namespace storage

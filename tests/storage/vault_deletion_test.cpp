@@ -87,29 +87,11 @@ TEST_F(VaultDeletionTest, DeletionShredsTheKeyFilesAndRowsAndKeepsATombstone) {
 
 // The real file system, except that removing a file fails: a deletion stops
 // after its first step, as a crash there would leave it.
-class NoRemoveFileSystem final : public FileSystem {
+class NoRemoveFileSystem final : public testing::PosixForwardingFileSystem {
  public:
-  Result<std::unique_ptr<WritableFile>> createNew(const std::string& p) override {
-    return real().createNew(p);
-  }
-  Result<std::unique_ptr<WritableFile>> openAppend(const std::string& p) override {
-    return real().openAppend(p);
-  }
-  Result<std::unique_ptr<RandomAccessFile>> openRead(const std::string& p) override {
-    return real().openRead(p);
-  }
-  Status rename(const std::string& a, const std::string& b) override { return real().rename(a, b); }
   Status remove(const std::string& p) override {
     return fail(ErrorCode::kIo, "remove refused: " + p);
   }
-  Status truncate(const std::string& p, std::uint64_t n) override { return real().truncate(p, n); }
-  Status syncDir(const std::string& d) override { return real().syncDir(d); }
-  Status createDirs(const std::string& p) override { return real().createDirs(p); }
-  Result<bool> exists(const std::string& p) override { return real().exists(p); }
-  Result<std::vector<std::string>> list(const std::string& d) override { return real().list(d); }
-
- private:
-  static FileSystem& real() { return FileSystem::posix(); }
 };
 
 TEST_F(VaultDeletionTest, ADeletionInterruptedAfterTheKeyIsGoneFinishesAtTheNextStart) {
