@@ -70,5 +70,5 @@ lv_stop() {
 # Peak resident set of a process since start or the last reset, in MiB.
 peak_rss_mib() { awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 # "RssAnon RssFile" in MiB now: a mapped file's touched pages count as RssFile.
-rss_split_mib() { awk '/^RssAnon/ {a = $2} /^RssFile/ {f = $2} END {printf "%.0f %.0f", a / 1024, f / 1024}' "/proc/$1/status"; }
+rss_split_mib() { awk '/^RssAnon/ {a = $2} /^RssFile/ {f = $2} END {printf "%.0f %.0f\n", a / 1024, f / 1024}' "/proc/$1/status"; }
 reset_peak_rss() { echo 5 >"/proc/$1/clear_refs"; }

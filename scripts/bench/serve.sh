@@ -151,8 +151,8 @@ for c in $conns; do
     done
   done
   lv_rss=$(peak_rss_mib "$LV_PID")
-  read -r anon file < <(rss_split_mib "$LV_PID")
-  memory+=("$c connections: lessonvault RSS peak $lv_rss MiB; now $anon MiB anonymous + $file MiB of mapped object files (page cache)")
+  read -r anon mapped < <(rss_split_mib "$LV_PID")
+  memory+=("$c connections: lessonvault RSS peak $lv_rss MiB; now $anon MiB anonymous + $mapped MiB of mapped object files (page cache)")
   ngx_rss=0
   for p in $(nginx_pids); do ngx_rss=$((ngx_rss + $(peak_rss_mib "$p"))); done
   lgm=$(echo "${lg[*]}" | median); ngm=$(echo "${ng[*]}" | median)
