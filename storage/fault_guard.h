@@ -4,9 +4,11 @@
 // turns such a fault, on its own thread and inside the range it guards, into a false
 // return, the way a failed pread() returns an error.
 //
-// The first call installs a process-wide SIGBUS handler (once). Faults it does not
-// own — another thread, an address outside the guarded range, no guard armed — go to
-// the disposition that was there before, as if it had never been installed.
+// faultGuardReady() installs a process-wide SIGBUS handler (once) and says whether it is
+// in place; a file is mapped only when it is. Faults the handler does not own — another
+// thread, an address outside the guarded range, no guard armed, a SIGBUS sent by kill()
+// — go to the handler that was there before, or to the default action (a core dump).
+// A thread that blocks SIGBUS is not guarded: the kernel kills the process at its fault.
 #pragma once
 
 #include <cstddef>
@@ -14,12 +16,15 @@
 
 namespace storage {
 
+// Installs the handler the first time; true while it is the process's SIGBUS handler.
+bool faultGuardReady() noexcept;
+
 // Runs work(context) while a SIGBUS at an address in [begin, begin + size) on this
 // thread is caught. Returns true when `work` ran to its end; false when such a fault
 // abandoned it where it stood. Nothing on the stack of `work` is unwound then, so
 // `work` must own nothing that needs releasing and hold no lock while it touches the
 // range: it computes over the mapping and writes into memory its caller owns, which
-// the caller must treat as garbage after a false return. Not reentrant on one thread.
+// the caller must treat as garbage after a false return. Call faultGuardReady() first.
 bool runGuarded(const std::uint8_t* begin, std::size_t size, void (*work)(void*),
                 void* context) noexcept;
 

@@ -216,8 +216,8 @@ class PosixRandomAccessFile final : public RandomAccessFile {
                                        void* context) const override {
     if (mapping_ == nullptr) return std::nullopt;
     if (offset > mapped_size_ || size > mapped_size_ - offset) {
-      return fail(ErrorCode::kTruncated, "unexpected end of file in " + path_ + " at byte " +
-                                             std::to_string(mapped_size_));
+      return fail(ErrorCode::kTruncated,
+                  "unexpected end of file in " + path_ + " at byte " + std::to_string(offset));
     }
     struct Call {
       InPlaceUse use;
@@ -233,7 +233,11 @@ class PosixRandomAccessFile final : public RandomAccessFile {
         mapping_ + offset, size,
         [](void* c) {
           auto* to_run = static_cast<Call*>(c);
-          *to_run->result = to_run->use(to_run->context, to_run->bytes);
+          try {
+            *to_run->result = to_run->use(to_run->context, to_run->bytes);
+          } catch (const std::exception& e) {  // runGuarded is noexcept: no escape through it
+            *to_run->result = fail(ErrorCode::kIo, std::string("reading in place: ") + e.what());
+          }
         },
         &call);
     if (!ran) {
@@ -309,7 +313,8 @@ class PosixFileSystem final : public FileSystem {
     int fd = openRetrying(path, O_RDONLY | O_NOFOLLOW);
     if (fd < 0) return ioError("open", path, errno);
     auto file = std::make_unique<PosixRandomAccessFile>(fd, path);
-    file->map();
+    // Unguarded, a file cut short underneath would end the process: read it instead.
+    if (faultGuardReady()) file->map();
     return file;
   }
 

@@ -8,15 +8,23 @@ namespace storage {
 Result<std::unique_ptr<ObjectReader>> ObjectReader::open(FileSystem& fs, const std::string& path,
                                                          const Id& id, const SecretKey& data_key,
                                                          std::uint64_t expected_size) {
-  auto file = fs.openMapped(path);
-  if (!file) return std::unexpected(file.error());
-  auto file_size = (*file)->size();
+  auto opened = fs.openMapped(path);
+  if (!opened) return std::unexpected(opened.error());
+  return open(std::shared_ptr<const RandomAccessFile>(std::move(*opened)), id, data_key,
+              expected_size);
+}
+
+Result<std::unique_ptr<ObjectReader>> ObjectReader::open(
+    std::shared_ptr<const RandomAccessFile> file, const Id& id, const SecretKey& data_key,
+    std::uint64_t expected_size) {
+  if (!file) return fail(ErrorCode::kInvalidArgument, "no file");
+  auto file_size = file->size();
   if (!file_size) return std::unexpected(file_size.error());
   if (*file_size < kObjectHeaderSize) {
     return fail(ErrorCode::kBadMagic, "file is too short to be a LessonVault object");
   }
   ObjectHeaderBytes header{};
-  LV_TRY((*file)->readAt(0, header));
+  LV_TRY(file->readAt(0, header));
   auto cipher = ObjectCipher::fromHeader(data_key, id, header);
   if (!cipher) return std::unexpected(cipher.error());
 
@@ -31,7 +39,7 @@ Result<std::unique_ptr<ObjectReader>> ObjectReader::open(FileSystem& fs, const s
                                              " unexpected bytes after its last segment");
   }
   std::unique_ptr<ObjectReader> reader(
-      new ObjectReader(std::move(*file), std::move(*cipher), expected_size));
+      new ObjectReader(std::move(file), std::move(*cipher), expected_size));
   // The last segment is authenticated now, once: a truncated or extended
   // object must fail here, not at some later range that happens to reach it.
   LV_TRY(reader->loadSegment(reader->segment_count_ - 1));
@@ -46,7 +54,7 @@ constexpr std::uint64_t kBatchBytes = 256 * 1024;
 
 }  // namespace
 
-ObjectReader::ObjectReader(std::unique_ptr<RandomAccessFile> file, ObjectCipher cipher,
+ObjectReader::ObjectReader(std::shared_ptr<const RandomAccessFile> file, ObjectCipher cipher,
                            std::uint64_t size)
     : file_(std::move(file)),
       cipher_(std::move(cipher)),
@@ -88,7 +96,7 @@ Status ObjectReader::decryptSegments(std::uint64_t first, std::uint64_t count, M
   };
   if (auto in_place = file_->readInPlace(at, size, open)) {
     if (!*in_place) cleanse(out);
-    return *in_place;
+    return std::move(*in_place);
   }
   if (!ciphertext_) {
     ciphertext_ = std::make_unique_for_overwrite<std::uint8_t[]>(batch_ * sealed_segment);
@@ -96,18 +104,21 @@ Status ObjectReader::decryptSegments(std::uint64_t first, std::uint64_t count, M
   const MutableBytes sealed(ciphertext_.get(), size);
   LV_TRY(file_->readAt(at, sealed));
   ++file_reads_;
-  return open(sealed);
+  auto opened = open(sealed);
+  if (!opened) cleanse(out);
+  return opened;
 }
 
 Status ObjectReader::openSegment(std::uint64_t index, Bytes sealed, MutableBytes out) {
   const bool last = index + 1 == segment_count_;
   ++segments_decrypted_;
-  auto opened = cipher_.open(static_cast<std::uint32_t>(index), last, sealed, out);
-  if (opened) return {};
-  if (opened.error().code != ErrorCode::kSegmentAuth) return opened;
-  // Its message freed before the segment is read again: a fault in a mapped file
-  // leaves nothing allocated behind (RandomAccessFile::readInPlace).
-  opened = Status();
+  {
+    // Gone before the segment is read again: a fault in a mapped file must find no
+    // live object with something to free (RandomAccessFile::readInPlace).
+    auto opened = cipher_.open(static_cast<std::uint32_t>(index), last, sealed, out);
+    if (opened) return {};
+    if (opened.error().code != ErrorCode::kSegmentAuth) return opened;
+  }
   // A last segment that opens as a middle one means the file was cut at a
   // segment boundary and the recorded size was changed to match.
   if (last && cipher_.open(static_cast<std::uint32_t>(index), false, sealed, out)) {

@@ -23,6 +23,11 @@ class ObjectReader {
   static Result<std::unique_ptr<ObjectReader>> open(FileSystem& fs, const std::string& path,
                                                     const Id& id, const SecretKey& data_key,
                                                     std::uint64_t expected_size);
+  // The same over a file already open, which readers of one object may share (one
+  // mapping for all of them: ObjectReaderCache::sharedFile). The file is only read.
+  static Result<std::unique_ptr<ObjectReader>> open(std::shared_ptr<const RandomAccessFile> file,
+                                                    const Id& id, const SecretKey& data_key,
+                                                    std::uint64_t expected_size);
 
   std::uint64_t size() const { return size_; }
 
@@ -42,7 +47,8 @@ class ObjectReader {
   std::uint64_t fileReads() const { return file_reads_; }
 
  private:
-  ObjectReader(std::unique_ptr<RandomAccessFile> file, ObjectCipher cipher, std::uint64_t size);
+  ObjectReader(std::shared_ptr<const RandomAccessFile> file, ObjectCipher cipher,
+               std::uint64_t size);
   std::size_t plainSize(std::uint64_t index) const;
   // Authenticates and decrypts segments [first, first + count) into `out` (their plain
   // sizes together; count <= batch_): where they lie in the mapped file, or else read
@@ -53,7 +59,7 @@ class ObjectReader {
   // Makes `cache_` hold segment `index`, decrypting it if needed.
   Status loadSegment(std::uint64_t index);
 
-  std::unique_ptr<RandomAccessFile> file_;
+  const std::shared_ptr<const RandomAccessFile> file_;
   ObjectCipher cipher_;
   const std::uint64_t size_;
   const std::uint64_t segment_count_;

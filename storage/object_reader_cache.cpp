@@ -117,6 +117,18 @@ void ObjectReaderCache::forget() {
   closing.swap(idle_);
 }
 
+std::shared_ptr<const RandomAccessFile> ObjectReaderCache::sharedFile(const Id& object) {
+  std::lock_guard lock(mutex_);
+  const auto found = files_.find(object.hex());
+  return found == files_.end() ? nullptr : found->second.lock();
+}
+
+void ObjectReaderCache::shareFile(const Id& object, std::shared_ptr<const RandomAccessFile> file) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(files_, [](const auto& entry) { return entry.second.expired(); });
+  files_[object.hex()] = file;
+}
+
 std::size_t ObjectReaderCache::idleCount() const {
   std::lock_guard lock(mutex_);
   return idle_.size();

@@ -1,8 +1,8 @@
 // Readers of recently streamed objects, kept open between requests. A player asks for
 // one range after another of the same object, and opening one costs a database lookup,
 // unwrapping the data key, HKDF, the header's tag and the last segment's decryption
-// (docs/storage-open-objects.md). An idle reader keeps its descriptor and file key but
-// no buffers; one is used by one request at a time.
+// (docs/storage-open-objects.md). An idle reader keeps its file (shared by every reader
+// of the object: one mapping) and file key but no buffers; one is used by one request at a time.
 //
 // Deletion suspends the cache around the commit that destroys a key, and calls forget()
 // before removing files: idle readers close at once, readers out in a request close when
@@ -16,7 +16,9 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "storage/ids.h"
@@ -69,6 +71,14 @@ class ObjectReaderCache : public std::enable_shared_from_this<ObjectReaderCache>
 
   std::size_t idleCount() const;
 
+  // The file of an open reader of `object` (kept, or out in a request), so that every
+  // reader of one object shares one mapping of it instead of mapping and faulting it in
+  // again each (docs/storage-mapped-objects.md); null when none is open. A file lives as
+  // long as a reader holds it: forget() closing the readers unmaps it.
+  std::shared_ptr<const RandomAccessFile> sharedFile(const Id& object);
+  // Offers `file` to later readers of `object`.
+  void shareFile(const Id& object, std::shared_ptr<const RandomAccessFile> file);
+
  private:
   friend struct ObjectReaderReturn;
   void give(const Id& object, std::uint64_t epoch, std::unique_ptr<ObjectReader> reader) noexcept;
@@ -87,6 +97,8 @@ class ObjectReaderCache : public std::enable_shared_from_this<ObjectReaderCache>
   mutable std::mutex mutex_;
   std::condition_variable_any idle_added_;
   std::vector<Idle> idle_;  // oldest first; small, so searched linearly
+  // By object id (hex); expired entries are dropped as new ones come.
+  std::unordered_map<std::string, std::weak_ptr<const RandomAccessFile>> files_;
   std::uint64_t epoch_ = 0;
   int suspended_ = 0;
   std::jthread expirer_;  // started last, stopped and joined first

@@ -274,7 +274,14 @@ Result<ObjectHandle> Vault::openObject(const Id& object) {
     return unwrapDataKey(WrappedKey{*master, std::move(wrapped)}, *recording, ring_);
   }();
   if (!key) return std::unexpected(key.error());
-  auto reader = ObjectReader::open(fs_, objectPath(object), object, *key, size);
+  std::shared_ptr<const RandomAccessFile> file = open_objects_->sharedFile(object);
+  if (!file) {
+    auto opened = fs_.openMapped(objectPath(object));
+    if (!opened) return std::unexpected(opened.error());
+    file = std::move(*opened);
+    open_objects_->shareFile(object, file);
+  }
+  auto reader = ObjectReader::open(std::move(file), object, *key, size);
   if (!reader) return std::unexpected(reader.error());
   return open_objects_->adopt(object, epoch, std::move(*reader));
 }

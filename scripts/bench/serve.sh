@@ -152,7 +152,7 @@ for c in $conns; do
   done
   lv_rss=$(peak_rss_mib "$LV_PID")
   read -r anon mapped < <(rss_split_mib "$LV_PID")
-  memory+=("$c connections: lessonvault RSS peak $lv_rss MiB; now $anon MiB anonymous + $mapped MiB of mapped object files (page cache)")
+  memory+=("$c connections: lessonvault RSS peak $lv_rss MiB; now $anon MiB anonymous + $mapped MiB file-backed (mapped objects, page cache; also the binary and its libraries)")
   ngx_rss=0
   for p in $(nginx_pids); do ngx_rss=$((ngx_rss + $(peak_rss_mib "$p"))); done
   lgm=$(echo "${lg[*]}" | median); ngm=$(echo "${ng[*]}" | median)

@@ -126,7 +126,10 @@ TEST_F(VaultTest, AReaderIsKeptForTheNextRequestAndTwoRequestsGetTwoReaders) {
   ASSERT_TRUE(concurrent);
   EXPECT_NE(concurrent->get(), again->get()) << "a reader serves one request at a time";
   EXPECT_EQ((*concurrent)->segmentsDecrypted(), 1u);
-  EXPECT_EQ(descriptorsOf(vault_->objectPath(object)), 2);
+  // Both share the object's one open file, and with it one mapping.
+  EXPECT_EQ(descriptorsOf(vault_->objectPath(object)), 1);
+  again = ObjectHandle(nullptr, ObjectReaderReturn{});
+  EXPECT_EQ(descriptorsOf(vault_->objectPath(object)), 1) << "closed under a reader still using it";
 }
 
 TEST_F(VaultTest, OnlyOneProcessOpensTheVaultAtATime) {
