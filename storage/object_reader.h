@@ -4,6 +4,8 @@
 // file's length against the plaintext size the database recorded, so a
 // truncated object is refused even by a read that never reaches its end.
 // After that, read() touches only the segments its range covers.
+// Segments are decrypted where they lie in the mapped file (FileSystem::openMapped,
+// docs/storage-mapped-objects.md), or read with pread() where the file is not mapped.
 //
 // Thread safety: none (one segment is cached); open one reader per stream.
 // Readers are kept between requests by ObjectReaderCache (object_reader_cache.h).
