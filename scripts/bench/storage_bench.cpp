@@ -163,7 +163,8 @@ void BM_ObjectSegmentOpen(benchmark::State& state) {
 BENCHMARK(BM_ObjectSegmentOpen);
 
 // Ours: random-access reads of one whole segment each from a 64 MiB object
-// (file in the page cache), through ObjectReader: pread + authenticate + decrypt.
+// (file in the page cache), through ObjectReader: the file is mapped, so authenticate
+// and decrypt in place (docs/storage-mapped-objects.md; before session 7, pread first).
 void BM_ObjectRandomRead(benchmark::State& state) {
   const auto key = benchKey();
   const auto id = *storage::Id::random();
